@@ -1,0 +1,1 @@
+"""Authentication (login, passwords, invitations) and the authorisation policy."""

@@ -1,0 +1,1 @@
+"""People and organisations: users, their roles, the cluster's member organisations."""

@@ -1,0 +1,167 @@
+"""Managing organisations and user accounts: invitations, roles, deactivation."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from talent.audit.services import record_event, snapshot
+from talent.auth.services import normalize_email, user_by_email
+from talent.errors import Conflict, NotAllowed, ValidationFailed
+from talent.extensions import db
+from talent.people.models import Organization, OrganizationKind, Role, RoleAssignment, User
+
+log = logging.getLogger(__name__)
+
+ORGANIZATION_FIELDS = ("name", "kind", "city", "website", "is_active")
+USER_FIELDS = ("name", "email", "organization_id", "roles", "is_active")
+
+
+def _organization_name_taken(name: str, *, except_id: int | None = None) -> bool:
+    query = sa.select(Organization.id).where(sa.func.lower(Organization.name) == name.lower())
+    if except_id is not None:
+        query = query.where(Organization.id != except_id)
+    return db.session.scalar(query) is not None
+
+
+def save_organization(
+    actor: User,
+    organization: Organization | None,
+    *,
+    name: str,
+    kind: OrganizationKind,
+    city: str = "",
+    website: str = "",
+    is_active: bool = True,
+    now: datetime,
+) -> Organization:
+    """Create an organisation, or update the given one."""
+    name = name.strip()
+    if _organization_name_taken(name, except_id=organization.id if organization else None):
+        raise Conflict(_l("An organisation with this name already exists."), field="name")
+    creating = organization is None
+    before = None if creating else snapshot(organization, ORGANIZATION_FIELDS)
+    if creating:
+        organization = Organization()
+        db.session.add(organization)
+    organization.name, organization.kind = name, kind
+    organization.city, organization.website = city.strip(), website.strip()
+    organization.is_active = is_active
+    db.session.flush()
+    record_event(
+        actor,
+        "organization.create" if creating else "organization.update",
+        organization,
+        now=now,
+        before=before,
+        after=snapshot(organization, ORGANIZATION_FIELDS),
+    )
+    return organization
+
+
+def _check_grantable(actor: User, roles: Iterable[Role]) -> None:
+    if Role.ADMIN in roles and Role.ADMIN not in actor.roles:
+        raise NotAllowed(_l("Only an administrator can grant the administrator role."),
+                         field="roles")
+
+
+def _set_roles(user: User, roles: Iterable[Role]) -> bool:
+    wanted = set(roles)
+    if wanted == set(user.roles):
+        return False
+    user.role_assignments = [
+        a for a in user.role_assignments if a.role in wanted
+    ] + [RoleAssignment(role=role) for role in wanted - set(user.roles)]
+    return True
+
+
+def invite_user(
+    actor: User | None,
+    *,
+    email: str,
+    name: str,
+    roles: Iterable[Role],
+    organization: Organization | None,
+    language: str = "nb",
+    now: datetime,
+) -> User:
+    """Create an account without a password; the caller sends the invitation link."""
+    roles = set(roles)
+    if actor is not None:
+        _check_grantable(actor, roles)
+    email = normalize_email(email)
+    if user_by_email(email) is not None:
+        raise Conflict(_l("Someone already has an account with this e-mail address."),
+                       field="email")
+    user = User(
+        email=email,
+        name=name.strip(),
+        organization=organization,
+        language=language,
+        invited_at=now,
+        created_at=now,
+    )
+    _set_roles(user, roles)
+    db.session.add(user)
+    db.session.flush()
+    record_event(actor, "user.invite", user, now=now, label=email,
+                 after=snapshot(user, USER_FIELDS))
+    log.info("user %s invited by %s", email, actor.email if actor else "system")
+    return user
+
+
+def reissue_invitation(actor: User, user: User, *, now: datetime) -> None:
+    """Make earlier invitation links void; the caller sends a fresh one."""
+    if user.has_password:
+        raise Conflict(_l("This person has already accepted the invitation."))
+    user.end_sessions()
+    user.invited_at = now
+    record_event(actor, "user.reinvite", user, now=now, label=user.email)
+
+
+def update_user(
+    actor: User,
+    user: User,
+    *,
+    name: str,
+    email: str,
+    organization: Organization | None,
+    roles: Iterable[Role],
+    now: datetime,
+) -> None:
+    """Change a user's details; a change of roles ends the user's sessions."""
+    roles = set(roles)
+    if set(user.roles) ^ roles:
+        _check_grantable(actor, set(user.roles) ^ roles)
+    email = normalize_email(email)
+    other = user_by_email(email)
+    if other is not None and other.id != user.id:
+        raise Conflict(_l("Someone already has an account with this e-mail address."),
+                       field="email")
+    if user.id == actor.id and Role.ADMIN in user.roles and Role.ADMIN not in roles:
+        raise ValidationFailed(_l("You cannot remove your own administrator role."),
+                               field="roles")
+    before = snapshot(user, USER_FIELDS)
+    user.name, user.email, user.organization = name.strip(), email, organization
+    if _set_roles(user, roles):
+        user.end_sessions()
+    db.session.flush()
+    record_event(actor, "user.update", user, now=now, label=user.email, before=before,
+                 after=snapshot(user, USER_FIELDS))
+
+
+def set_user_active(actor: User, user: User, active: bool, *, now: datetime) -> None:
+    """Deactivate (ending every session at once) or reactivate an account."""
+    if user.id == actor.id and not active:
+        raise ValidationFailed(_l("You cannot deactivate your own account."))
+    if user.is_active == active:
+        return
+    before = snapshot(user, USER_FIELDS)
+    user.is_active = active
+    user.end_sessions()
+    record_event(actor, "user.activate" if active else "user.deactivate", user, now=now,
+                 label=user.email, before=before, after=snapshot(user, USER_FIELDS))

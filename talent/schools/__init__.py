@@ -1,0 +1,1 @@
+"""Schools' classes and the pupils in them."""
