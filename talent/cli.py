@@ -37,8 +37,9 @@ def create_admin(email: str, name: str, password: str) -> None:
     from talent.people.services import invite_user
 
     try:
-        user = invite_user(None, email=email, name=name, roles={Role.ADMIN},
-                           organization=None, now=utcnow())
+        user = invite_user(
+            None, email=email, name=name, roles={Role.ADMIN}, organization=None, now=utcnow()
+        )
         set_password(user, password, now=utcnow())
     except DomainError as error:
         db.session.rollback()
@@ -48,8 +49,9 @@ def create_admin(email: str, name: str, password: str) -> None:
 
 
 @click.command("seed-demo")
-@click.option("--password", default="talent-demo", show_default=True,
-              help="Password of every demo account.")
+@click.option(
+    "--password", default="talent-demo", show_default=True, help="Password of every demo account."
+)
 @with_appcontext
 def seed_demo(password: str) -> None:
     """Fill an empty database with a believable demo and print the accounts."""

@@ -37,19 +37,65 @@ ACCOUNTS = [
     (Role.TEACHER, "teacher@demo.talent.no", "Tore Lærer", ULLERN),
     (Role.HOST, "host@demo.talent.no", "Hanne Vert", "Nordic Nanovector"),
     (Role.MENTOR, "mentor@demo.talent.no", "Magnus Mentor", "Ultimovacs"),
-    (Role.RESEARCHER, "researcher@demo.talent.no", "Rita Forsker",
-     "Oslo universitetssykehus – Radiumhospitalet"),
+    (
+        Role.RESEARCHER,
+        "researcher@demo.talent.no",
+        "Rita Forsker",
+        "Oslo universitetssykehus – Radiumhospitalet",
+    ),
     (Role.STUDENT, "student@demo.talent.no", "Sara Elev", ULLERN),
 ]
 
 DEMO_ACCOUNTS = [(role.value, email) for role, email, _name, _org in ACCOUNTS]
 
-FIRST_NAMES = ["Emma", "Nora", "Sofie", "Ingrid", "Leah", "Maja", "Ella", "Jakob", "Noah",
-               "Filip", "Lukas", "Oskar", "Aksel", "Henrik", "Amir", "Fatima", "Mohammed",
-               "Sander", "Ida", "Thea", "Selma", "Ahmed", "Vilde", "Tobias"]
-LAST_NAMES = ["Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen",
-              "Kristiansen", "Jensen", "Karlsen", "Berg", "Haugen", "Hagen", "Ali", "Khan",
-              "Bakken", "Dahl", "Lie", "Solberg", "Eide"]
+FIRST_NAMES = [
+    "Emma",
+    "Nora",
+    "Sofie",
+    "Ingrid",
+    "Leah",
+    "Maja",
+    "Ella",
+    "Jakob",
+    "Noah",
+    "Filip",
+    "Lukas",
+    "Oskar",
+    "Aksel",
+    "Henrik",
+    "Amir",
+    "Fatima",
+    "Mohammed",
+    "Sander",
+    "Ida",
+    "Thea",
+    "Selma",
+    "Ahmed",
+    "Vilde",
+    "Tobias",
+]
+LAST_NAMES = [
+    "Hansen",
+    "Johansen",
+    "Olsen",
+    "Larsen",
+    "Andersen",
+    "Pedersen",
+    "Nilsen",
+    "Kristiansen",
+    "Jensen",
+    "Karlsen",
+    "Berg",
+    "Haugen",
+    "Hagen",
+    "Ali",
+    "Khan",
+    "Bakken",
+    "Dahl",
+    "Lie",
+    "Solberg",
+    "Eide",
+]
 
 CLASSES = {ULLERN: ["1STA", "2STA", "3STA", "2MK"], "Nydalen videregående skole": ["1STB", "2STB"]}
 
@@ -71,8 +117,14 @@ def seed(*, password: str) -> bool:
     }
     users = {}
     for role, email, name, org_name in ACCOUNTS:
-        user = invite_user(None, email=email, name=name, roles={role},
-                           organization=organizations[org_name], now=now)
+        user = invite_user(
+            None,
+            email=email,
+            name=name,
+            roles={role},
+            organization=organizations[org_name],
+            now=now,
+        )
         set_password(user, password, now=now)
         users[role] = user
     year = current_school_year(now.date())
@@ -84,16 +136,23 @@ def seed(*, password: str) -> bool:
             grade = int(class_name[0])
             for _ in range(rng.randint(14, 22)):
                 birth_year = year - 15 - grade
-                db.session.add(Student(
-                    school=school,
-                    school_class=school_class,
-                    name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-                    birth_date=date(birth_year, rng.randint(1, 12), rng.randint(1, 28)),
-                ))
-    student_class = db.session.scalar(
-        sa.select(SchoolClass).where(SchoolClass.name == "2STA"))
-    db.session.add(Student(school=organizations[ULLERN], school_class=student_class,
-                           name=users[Role.STUDENT].name, birth_date=date(year - 16, 3, 14),
-                           user=users[Role.STUDENT]))
+                db.session.add(
+                    Student(
+                        school=school,
+                        school_class=school_class,
+                        name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                        birth_date=date(birth_year, rng.randint(1, 12), rng.randint(1, 28)),
+                    )
+                )
+    student_class = db.session.scalar(sa.select(SchoolClass).where(SchoolClass.name == "2STA"))
+    db.session.add(
+        Student(
+            school=organizations[ULLERN],
+            school_class=student_class,
+            name=users[Role.STUDENT].name,
+            birth_date=date(year - 16, 3, 14),
+            user=users[Role.STUDENT],
+        )
+    )
     db.session.flush()
     return True

@@ -32,8 +32,9 @@ def open_connection(config) -> smtplib.SMTP:
     host, port, timeout = config["SMTP_HOST"], config["SMTP_PORT"], config["SMTP_TIMEOUT"]
     security = config["SMTP_SECURITY"]
     if security == "ssl":
-        connection = smtplib.SMTP_SSL(host, port, timeout=timeout,
-                                      context=ssl.create_default_context())
+        connection = smtplib.SMTP_SSL(
+            host, port, timeout=timeout, context=ssl.create_default_context()
+        )
     else:
         connection = smtplib.SMTP(host, port, timeout=timeout)
         if security == "starttls":

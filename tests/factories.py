@@ -15,8 +15,9 @@ _PASSWORD_HASH = hash_password(PASSWORD)
 _sequence = itertools.count(1)
 
 
-def organization(name: str | None = None, kind: OrganizationKind = OrganizationKind.COMPANY,
-                 **fields) -> Organization:
+def organization(
+    name: str | None = None, kind: OrganizationKind = OrganizationKind.COMPANY, **fields
+) -> Organization:
     org = Organization(name=name or f"Organisation {next(_sequence)}", kind=kind, **fields)
     db.session.add(org)
     db.session.flush()
@@ -27,9 +28,14 @@ def school(name: str | None = None, **fields) -> Organization:
     return organization(name or f"School {next(_sequence)}", OrganizationKind.SCHOOL, **fields)
 
 
-def user(*roles: Role, email: str | None = None, name: str | None = None,
-         organization: Organization | None = None, password_hash: str | None = _PASSWORD_HASH,
-         **fields) -> User:
+def user(
+    *roles: Role,
+    email: str | None = None,
+    name: str | None = None,
+    organization: Organization | None = None,
+    password_hash: str | None = _PASSWORD_HASH,
+    **fields,
+) -> User:
     number = next(_sequence)
     person = User(
         email=(email or f"user{number}@example.org").lower(),
@@ -44,19 +50,30 @@ def user(*roles: Role, email: str | None = None, name: str | None = None,
     return person
 
 
-def school_class(school: Organization, name: str | None = None, school_year: int = 2026
-                 ) -> SchoolClass:
-    group = SchoolClass(school=school, name=name or f"{next(_sequence) % 3 + 1}STA",
-                        school_year=school_year)
+def school_class(
+    school: Organization, name: str | None = None, school_year: int = 2026
+) -> SchoolClass:
+    group = SchoolClass(
+        school=school, name=name or f"{next(_sequence) % 3 + 1}STA", school_year=school_year
+    )
     db.session.add(group)
     db.session.flush()
     return group
 
 
-def student(school_class: SchoolClass, name: str | None = None,
-            birth_date: date = date(2010, 5, 17), **fields) -> Student:
-    pupil = Student(school_id=school_class.school_id, school_class=school_class,
-                    name=name or f"Pupil {next(_sequence)}", birth_date=birth_date, **fields)
+def student(
+    school_class: SchoolClass,
+    name: str | None = None,
+    birth_date: date = date(2010, 5, 17),
+    **fields,
+) -> Student:
+    pupil = Student(
+        school_id=school_class.school_id,
+        school_class=school_class,
+        name=name or f"Pupil {next(_sequence)}",
+        birth_date=birth_date,
+        **fields,
+    )
     db.session.add(pupil)
     db.session.flush()
     return pupil

@@ -102,8 +102,15 @@ def update_profile(actor: User, *, name: str, language: str, timezone: str, now:
         raise ValidationFailed(_l("Choose a time zone from the list."), field="timezone")
     before = snapshot(actor, PROFILE_FIELDS)
     actor.name, actor.language, actor.timezone = name.strip(), language, timezone
-    record_event(actor, "user.profile", actor, now=now, label=actor.email, before=before,
-                 after=snapshot(actor, PROFILE_FIELDS))
+    record_event(
+        actor,
+        "user.profile",
+        actor,
+        now=now,
+        label=actor.email,
+        before=before,
+        after=snapshot(actor, PROFILE_FIELDS),
+    )
 
 
 def prune_login_attempts(*, now: datetime, keep_days: int = 30) -> int:

@@ -35,14 +35,16 @@ def user_from_link_token(secret_key: str, purpose: str, token: str, max_age: tim
             token, max_age=int(max_age.total_seconds())
         )
     except SignatureExpired as error:
-        raise ValidationFailed(
-            _l("This link has expired. Ask for a new one.")
-        ) from error
+        raise ValidationFailed(_l("This link has expired. Ask for a new one.")) from error
     except BadSignature as error:
-        raise ValidationFailed(_l("This link is not valid. Check that you copied all of it.")) from error
+        raise ValidationFailed(
+            _l("This link is not valid. Check that you copied all of it.")
+        ) from error
     user = db.session.get(User, payload.get("u")) if isinstance(payload, dict) else None
-    if user is None or not user.is_active or not hmac.compare_digest(
-        user.session_token, str(payload.get("t"))
+    if (
+        user is None
+        or not user.is_active
+        or not hmac.compare_digest(user.session_token, str(payload.get("t")))
     ):
         raise ValidationFailed(_l("This link has already been used or is no longer valid."))
     return user

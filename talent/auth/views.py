@@ -5,22 +5,43 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
-                   url_for)
-from flask_babel import force_locale, gettext
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 
 from talent.auth import tokens
-from talent.auth.forms import (ChangePasswordForm, ForgotPasswordForm, LanguageForm, LoginForm,
-                               LogoutForm, ProfileForm, SetPasswordForm)
+from talent.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LanguageForm,
+    LoginForm,
+    LogoutForm,
+    ProfileForm,
+    SetPasswordForm,
+)
 from talent.auth.guards import permission_required, public
-from talent.auth.services import (LoginRefused, authenticate, change_password, set_password,
-                                  update_profile, user_by_email)
+from talent.auth.links import send_account_link
+from talent.auth.services import (
+    LoginRefused,
+    authenticate,
+    change_password,
+    set_password,
+    update_profile,
+    user_by_email,
+)
 from talent.db import utcnow
 from talent.errors import DomainError
 from talent.extensions import db
 from talent.i18n import LANGUAGE_SESSION_KEY, timezone_choices
-from talent.mail import build_message, send_message
 from talent.web.forms import show_error_on_form
 from talent.web.redirects import is_local_path
 
@@ -74,26 +95,6 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
-def send_account_link(user, purpose: str, subject: str, template: str) -> None:
-    """E-mail a signed one-use link for an invitation or a password reset, after the commit."""
-    token = tokens.make_link_token(current_app.config["SECRET_KEY"], purpose, user)
-    endpoint = "auth.accept_invitation" if purpose == tokens.INVITATION else "auth.reset_password"
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, token=token)
-    with force_locale(user.language):
-        message = build_message(
-            sender=current_app.config["MAIL_SENDER"],
-            recipient=user.email,
-            subject=gettext(subject),
-            text=render_template(f"email/{template}.txt", user=user, link=link),
-            html=render_template(f"email/{template}.html", user=user, link=link),
-        )
-    try:
-        send_message(current_app.config, message)
-    except OSError:
-        log.exception("could not send %s e-mail to user %s", purpose, user.id)
-        flash(gettext("The e-mail could not be sent just now. Try again in a while."), "warning")
-
-
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @public
 def forgot_password():
@@ -102,20 +103,26 @@ def forgot_password():
     if form.validate_on_submit():
         user = user_by_email(form.email.data)
         if user is not None and user.is_active and user.has_password:
-            send_account_link(user, tokens.PASSWORD_RESET, "Reset your Talent password",
-                              "password_reset")
-        flash(gettext("If the address has an account, a reset link is on its way. "
-                      "It works once and for %(minutes)d minutes.",
-                      minutes=current_app.config["PASSWORD_RESET_MINUTES"]), "info")
+            send_account_link(user, tokens.PASSWORD_RESET)
+        flash(
+            gettext(
+                "If the address has an account, a reset link is on its way. "
+                "It works once and for %(minutes)d minutes.",
+                minutes=current_app.config["PASSWORD_RESET_MINUTES"],
+            ),
+            "info",
+        )
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot_password.html", form=form)
 
 
-def _set_password_from_link(token: str, purpose: str, max_age: timedelta, template: str,
-                            done_message: str):
+def _set_password_from_link(
+    token: str, purpose: str, max_age: timedelta, template: str, done_message: str
+):
     try:
-        user = tokens.user_from_link_token(current_app.config["SECRET_KEY"], purpose, token,
-                                           max_age)
+        user = tokens.user_from_link_token(
+            current_app.config["SECRET_KEY"], purpose, token, max_age
+        )
     except DomainError as error:
         return render_template("auth/link_invalid.html", message=str(error.message)), 400
     form = SetPasswordForm()
@@ -137,7 +144,8 @@ def _set_password_from_link(token: str, purpose: str, max_age: timedelta, templa
 def reset_password(token: str):
     """Choose a new password from an e-mailed link."""
     return _set_password_from_link(
-        token, tokens.PASSWORD_RESET,
+        token,
+        tokens.PASSWORD_RESET,
         timedelta(minutes=current_app.config["PASSWORD_RESET_MINUTES"]),
         "auth/reset_password.html",
         gettext("Your password is changed. Log in with the new one."),
@@ -149,7 +157,8 @@ def reset_password(token: str):
 def accept_invitation(token: str):
     """Accept an invitation by choosing a password."""
     return _set_password_from_link(
-        token, tokens.INVITATION,
+        token,
+        tokens.INVITATION,
         timedelta(hours=current_app.config["INVITATION_HOURS"]),
         "auth/accept_invitation.html",
         gettext("Welcome! Your account is ready. Log in with your e-mail and new password."),
@@ -163,8 +172,13 @@ def profile():
     form = ProfileForm(obj=current_user, timezones=timezone_choices())
     if form.validate_on_submit():
         try:
-            update_profile(current_user, name=form.name.data, language=form.language.data,
-                           timezone=form.timezone.data, now=utcnow())
+            update_profile(
+                current_user,
+                name=form.name.data,
+                language=form.language.data,
+                timezone=form.timezone.data,
+                now=utcnow(),
+            )
         except DomainError as error:
             show_error_on_form(form, error)
         else:
@@ -181,8 +195,9 @@ def change_own_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            change_password(current_user, form.current_password.data, form.password.data,
-                            now=utcnow())
+            change_password(
+                current_user, form.current_password.data, form.password.data, now=utcnow()
+            )
         except DomainError as error:
             show_error_on_form(form, error)
         else:
@@ -203,8 +218,13 @@ def switch_language():
         language = form.language.data
         session[LANGUAGE_SESSION_KEY] = language
         if current_user.is_authenticated:
-            update_profile(current_user, name=current_user.name, language=language,
-                           timezone=current_user.timezone, now=utcnow())
+            update_profile(
+                current_user,
+                name=current_user.name,
+                language=language,
+                timezone=current_user.timezone,
+                now=utcnow(),
+            )
             db.session.commit()
     target = form.next.data
     return redirect(target if is_local_path(target) else url_for("home.index"))

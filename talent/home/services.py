@@ -26,36 +26,64 @@ class HomeSection:
 
 
 SECTIONS = (
-    HomeSection(Role.ADMIN, _l("Administration"),
-                _l("Manage organisations, people and their roles."),
-                (HomeLink(_l("Users"), "people.users", "users.manage"),
-                 HomeLink(_l("Organisations"), "people.organizations", "organizations.manage"),
-                 HomeLink(_l("Audit log"), "audit.events", "audit.read"))),
-    HomeSection(Role.COORDINATOR, _l("Coordination"),
-                _l("Run the programmes: people, schools, visits, courses and mentoring."),
-                (HomeLink(_l("Users"), "people.users", "users.manage"),
-                 HomeLink(_l("Classes"), "schools.classes", "classes.manage"),
-                 HomeLink(_l("Audit log"), "audit.events", "audit.read"))),
-    HomeSection(Role.TEACHER, _l("Your school"),
-                _l("Keep your classes and pupils up to date and plan lab visits."),
-                (HomeLink(_l("Classes and pupils"), "schools.classes", "classes.manage"),)),
-    HomeSection(Role.HOST, _l("Hosting lab visits"),
-                _l("Publish visit slots at your lab sites and confirm bookings.")),
-    HomeSection(Role.MENTOR, _l("Mentoring"),
-                _l("See your mentees, log sessions and plan the next one.")),
-    HomeSection(Role.RESEARCHER, _l("School of Health Innovation"),
-                _l("Find courses on innovation, IP and business development, and follow your"
-                   " applications.")),
-    HomeSection(Role.STUDENT, _l("Your programme"),
-                _l("See your programme, your next lab visit and your mentor.")),
+    HomeSection(
+        Role.ADMIN,
+        _l("Administration"),
+        _l("Manage organisations, people and their roles."),
+        (
+            HomeLink(_l("Users"), "people.users", "users.manage"),
+            HomeLink(_l("Organisations"), "people.organizations", "organizations.manage"),
+            HomeLink(_l("Audit log"), "audit.events", "audit.read"),
+        ),
+    ),
+    HomeSection(
+        Role.COORDINATOR,
+        _l("Coordination"),
+        _l("Run the programmes: people, schools, visits, courses and mentoring."),
+        (
+            HomeLink(_l("Users"), "people.users", "users.manage"),
+            HomeLink(_l("Classes"), "schools.classes", "classes.manage"),
+            HomeLink(_l("Audit log"), "audit.events", "audit.read"),
+        ),
+    ),
+    HomeSection(
+        Role.TEACHER,
+        _l("Your school"),
+        _l("Keep your classes and pupils up to date and plan lab visits."),
+        (HomeLink(_l("Classes and pupils"), "schools.classes", "classes.manage"),),
+    ),
+    HomeSection(
+        Role.HOST,
+        _l("Hosting lab visits"),
+        _l("Publish visit slots at your lab sites and confirm bookings."),
+    ),
+    HomeSection(
+        Role.MENTOR, _l("Mentoring"), _l("See your mentees, log sessions and plan the next one.")
+    ),
+    HomeSection(
+        Role.RESEARCHER,
+        _l("School of Health Innovation"),
+        _l(
+            "Find courses on innovation, IP and business development, and follow your applications."
+        ),
+    ),
+    HomeSection(
+        Role.STUDENT,
+        _l("Your programme"),
+        _l("See your programme, your next lab visit and your mentor."),
+    ),
 )
 
 
 def home_sections(user: User) -> list[HomeSection]:
     """The sections for the user's roles, each with only the links the user may follow."""
     return [
-        HomeSection(s.role, s.title, s.intro,
-                    tuple(link for link in s.links if policy.has_permission(user, link.permission)))
+        HomeSection(
+            s.role,
+            s.title,
+            s.intro,
+            tuple(link for link in s.links if policy.has_permission(user, link.permission)),
+        )
         for s in SECTIONS
         if s.role in user.roles
     ]

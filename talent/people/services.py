@@ -65,17 +65,18 @@ def save_organization(
 
 def _check_grantable(actor: User, roles: Iterable[Role]) -> None:
     if Role.ADMIN in roles and Role.ADMIN not in actor.roles:
-        raise NotAllowed(_l("Only an administrator can grant the administrator role."),
-                         field="roles")
+        raise NotAllowed(
+            _l("Only an administrator can grant the administrator role."), field="roles"
+        )
 
 
 def _set_roles(user: User, roles: Iterable[Role]) -> bool:
     wanted = set(roles)
     if wanted == set(user.roles):
         return False
-    user.role_assignments = [
-        a for a in user.role_assignments if a.role in wanted
-    ] + [RoleAssignment(role=role) for role in wanted - set(user.roles)]
+    user.role_assignments = [a for a in user.role_assignments if a.role in wanted] + [
+        RoleAssignment(role=role) for role in wanted - set(user.roles)
+    ]
     return True
 
 
@@ -95,8 +96,9 @@ def invite_user(
         _check_grantable(actor, roles)
     email = normalize_email(email)
     if user_by_email(email) is not None:
-        raise Conflict(_l("Someone already has an account with this e-mail address."),
-                       field="email")
+        raise Conflict(
+            _l("Someone already has an account with this e-mail address."), field="email"
+        )
     user = User(
         email=email,
         name=name.strip(),
@@ -108,8 +110,9 @@ def invite_user(
     _set_roles(user, roles)
     db.session.add(user)
     db.session.flush()
-    record_event(actor, "user.invite", user, now=now, label=email,
-                 after=snapshot(user, USER_FIELDS))
+    record_event(
+        actor, "user.invite", user, now=now, label=email, after=snapshot(user, USER_FIELDS)
+    )
     log.info("user %s invited by %s", email, actor.email if actor else "system")
     return user
 
@@ -140,18 +143,25 @@ def update_user(
     email = normalize_email(email)
     other = user_by_email(email)
     if other is not None and other.id != user.id:
-        raise Conflict(_l("Someone already has an account with this e-mail address."),
-                       field="email")
+        raise Conflict(
+            _l("Someone already has an account with this e-mail address."), field="email"
+        )
     if user.id == actor.id and Role.ADMIN in user.roles and Role.ADMIN not in roles:
-        raise ValidationFailed(_l("You cannot remove your own administrator role."),
-                               field="roles")
+        raise ValidationFailed(_l("You cannot remove your own administrator role."), field="roles")
     before = snapshot(user, USER_FIELDS)
     user.name, user.email, user.organization = name.strip(), email, organization
     if _set_roles(user, roles):
         user.end_sessions()
     db.session.flush()
-    record_event(actor, "user.update", user, now=now, label=user.email, before=before,
-                 after=snapshot(user, USER_FIELDS))
+    record_event(
+        actor,
+        "user.update",
+        user,
+        now=now,
+        label=user.email,
+        before=before,
+        after=snapshot(user, USER_FIELDS),
+    )
 
 
 def set_user_active(actor: User, user: User, active: bool, *, now: datetime) -> None:
@@ -163,5 +173,12 @@ def set_user_active(actor: User, user: User, active: bool, *, now: datetime) -> 
     before = snapshot(user, USER_FIELDS)
     user.is_active = active
     user.end_sessions()
-    record_event(actor, "user.activate" if active else "user.deactivate", user, now=now,
-                 label=user.email, before=before, after=snapshot(user, USER_FIELDS))
+    record_event(
+        actor,
+        "user.activate" if active else "user.deactivate",
+        user,
+        now=now,
+        label=user.email,
+        before=before,
+        after=snapshot(user, USER_FIELDS),
+    )
