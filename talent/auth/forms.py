@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from talent.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from talent.i18n import LANGUAGE_NAMES
+from talent.web.forms import select_choices
 
 
 class LoginForm(FlaskForm):
@@ -45,16 +46,16 @@ class ChangePasswordForm(FlaskForm):
 
 class ProfileForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    language = SelectField(_l("Language"), choices=list(LANGUAGE_NAMES.items()))
+    language = SelectField(_l("Language"), choices=select_choices(LANGUAGE_NAMES.items()))
     timezone = SelectField(_l("Time zone"), validators=[DataRequired()])
 
     def __init__(self, *args, timezones: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = timezones
+        self.timezone.choices = select_choices(timezones)
 
 
 class LanguageForm(FlaskForm):
-    language = SelectField(_l("Language"), choices=list(LANGUAGE_NAMES.items()))
+    language = SelectField(_l("Language"), choices=select_choices(LANGUAGE_NAMES.items()))
     next = HiddenField()
 
 

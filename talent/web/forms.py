@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import flash
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 
 from talent.errors import DomainError
 from talent.extensions import db
@@ -17,3 +20,8 @@ def show_error_on_form(form: FlaskForm, error: DomainError) -> None:
         field.errors = [*field.errors, str(error.message)]
     else:
         flash(str(error.message), "danger")
+
+
+def select_choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
+    """Turn (value, label) pairs into WTForms choices; labels may be lazy strings."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
