@@ -63,7 +63,7 @@ def seed_demo(password: str) -> None:
     created = seed(password=password)
     db.session.commit()
     click.echo("Demo data is ready." if created else "Demo data was already there.")
-    click.echo("Demo accounts (password: %s):" % password)
+    click.echo(f"Demo accounts (password: {password}):")
     for role, email in DEMO_ACCOUNTS:
         click.echo(f"  {role:<12} {email}")
 

@@ -76,7 +76,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
-    SECRET_KEY = "test-secret-key-test-secret-key-0123456789"
+    SECRET_KEY = "test-secret-key-test-secret-key-0123456789"  # noqa: S105 - tests only
     SESSION_COOKIE_SECURE = False
     BASE_URL = "http://localhost"
 

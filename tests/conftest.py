@@ -56,7 +56,7 @@ def empty_all_tables() -> None:
         db.session.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     else:
         for table in tables:
-            db.session.execute(sa.text(f"DELETE FROM {table}"))
+            db.session.execute(sa.text(f"DELETE FROM {table}"))  # noqa: S608 - model names
     db.session.commit()
 
 

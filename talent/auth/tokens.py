@@ -17,7 +17,7 @@ from talent.extensions import db
 from talent.people.models import User
 
 INVITATION = "invitation"
-PASSWORD_RESET = "password-reset"
+PASSWORD_RESET = "password-reset"  # noqa: S105 - a link purpose, not a secret
 
 
 def _serializer(secret_key: str, purpose: str) -> URLSafeTimedSerializer:
