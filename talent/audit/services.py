@@ -6,6 +6,9 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
 from talent.audit.models import AuditEvent
 from talent.extensions import db
 from talent.people.models import User
@@ -55,3 +58,62 @@ def record_event(
     )
     db.session.add(event)
     return event
+
+
+#: Stands for events without an acting user (scheduler, command line) in the actor filter.
+SYSTEM_ACTOR = "system"
+
+
+def events_query(
+    *,
+    actor: int | str | None = None,
+    action: str | None = None,
+    object_type: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    label: str = "",
+) -> sa.Select:
+    """Audit events newest first with their actors; ``until`` is exclusive.
+
+    ``actor`` is a user id, or SYSTEM_ACTOR for events no user made.
+    """
+    query = sa.select(AuditEvent).options(joinedload(AuditEvent.actor))
+    query = query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    if actor == SYSTEM_ACTOR:
+        query = query.where(AuditEvent.actor_id.is_(None))
+    elif actor is not None:
+        query = query.where(AuditEvent.actor_id == actor)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if object_type:
+        query = query.where(AuditEvent.object_type == object_type)
+    if since is not None:
+        query = query.where(AuditEvent.occurred_at >= since)
+    if until is not None:
+        query = query.where(AuditEvent.occurred_at < until)
+    if label.strip():
+        text = label.strip().lower()
+        query = query.where(sa.func.lower(AuditEvent.object_label).contains(text, autoescape=True))
+    return query
+
+
+def recorded_actions() -> list[str]:
+    """Every action that occurs in the log, sorted."""
+    return list(db.session.scalars(sa.select(AuditEvent.action).distinct().order_by("action")))
+
+
+def recorded_object_types() -> list[str]:
+    """Every object type that occurs in the log, sorted."""
+    query = sa.select(AuditEvent.object_type).distinct().order_by("object_type")
+    return list(db.session.scalars(query))
+
+
+def recorded_actors() -> list[tuple[int, str]]:
+    """(id, "name <e-mail>") of every user who appears as an actor in the log, by name."""
+    acted = sa.select(AuditEvent.actor_id).where(AuditEvent.actor_id.is_not(None))
+    rows = db.session.execute(
+        sa.select(User.id, User.name, User.email)
+        .where(User.id.in_(acted))
+        .order_by(sa.func.lower(User.name), User.id)
+    )
+    return [(row.id, f"{row.name} <{row.email}>") for row in rows]

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from talent.audit.services import record_event, snapshot
 from talent.auth.services import normalize_email, user_by_email
-from talent.errors import Conflict, NotAllowed, ValidationFailed
+from talent.errors import Conflict, InvalidState, NotAllowed, ValidationFailed
 from talent.extensions import db
 from talent.people.models import Organization, OrganizationKind, Role, RoleAssignment, User
 
@@ -121,6 +123,8 @@ def reissue_invitation(actor: User, user: User, *, now: datetime) -> None:
     """Make earlier invitation links void; the caller sends a fresh one."""
     if user.has_password:
         raise Conflict(_l("This person has already accepted the invitation."))
+    if not user.is_active:
+        raise InvalidState(_l("This account is deactivated. Reactivate it first."))
     user.end_sessions()
     user.invited_at = now
     record_event(actor, "user.reinvite", user, now=now, label=user.email)
@@ -182,3 +186,79 @@ def set_user_active(actor: User, user: User, active: bool, *, now: datetime) -> 
         before=before,
         after=snapshot(user, USER_FIELDS),
     )
+
+
+class UserStatus(enum.StrEnum):
+    """How far an account has come: invited (no password yet), active, or deactivated."""
+
+    ACTIVE = "active"
+    INVITED = "invited"
+    INACTIVE = "inactive"
+
+
+def _contains(column, text: str):
+    """Case-insensitive substring match with LIKE wildcards in ``text`` taken literally."""
+    return sa.func.lower(column).contains(text.lower(), autoescape=True)
+
+
+def organizations_query(*, kind: OrganizationKind | None = None, search: str = "") -> sa.Select:
+    """Organisations by name, optionally of one kind and matching part of the name."""
+    query = sa.select(Organization).order_by(sa.func.lower(Organization.name), Organization.id)
+    if kind is not None:
+        query = query.where(Organization.kind == kind)
+    if search.strip():
+        query = query.where(_contains(Organization.name, search.strip()))
+    return query
+
+
+def users_query(
+    *,
+    role: Role | None = None,
+    organization_id: int | None = None,
+    status: UserStatus | None = None,
+    search: str = "",
+) -> sa.Select:
+    """Users by name with their organisation and roles loaded, filtered as asked."""
+    query = (
+        sa.select(User)
+        .options(selectinload(User.organization), selectinload(User.role_assignments))
+        .order_by(sa.func.lower(User.name), User.id)
+    )
+    if role is not None:
+        query = query.where(User.role_assignments.any(RoleAssignment.role == role))
+    if organization_id is not None:
+        query = query.where(User.organization_id == organization_id)
+    if status is UserStatus.INACTIVE:
+        query = query.where(~User.is_active)
+    elif status is UserStatus.ACTIVE:
+        query = query.where(User.is_active, User.password_hash.is_not(None))
+    elif status is UserStatus.INVITED:
+        query = query.where(User.is_active, User.password_hash.is_(None))
+    if search.strip():
+        text = search.strip()
+        query = query.where(sa.or_(_contains(User.name, text), _contains(User.email, text)))
+    return query
+
+
+def organization_options(
+    *, include_id: int | None = None, include_inactive: bool = False
+) -> list[tuple[int, str]]:
+    """(id, name) of the active organisations by name, plus ``include_id`` even if inactive."""
+    query = sa.select(Organization.id, Organization.name).order_by(
+        sa.func.lower(Organization.name), Organization.id
+    )
+    if not include_inactive:
+        query = query.where(sa.or_(Organization.is_active, Organization.id == include_id))
+    rows = db.session.execute(query)
+    return [(row.id, row.name) for row in rows]
+
+
+def organization_names(ids: Iterable[int]) -> dict[int, str]:
+    """Names of the organisations with these ids, in one query."""
+    ids = {i for i in ids if isinstance(i, int)}
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Organization.id, Organization.name).where(Organization.id.in_(ids))
+    )
+    return {row.id: row.name for row in rows}

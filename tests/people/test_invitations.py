@@ -1,0 +1,125 @@
+"""Invitations go out by real SMTP; the link lets the person in once."""
+
+from __future__ import annotations
+
+import re
+import socket
+
+import pytest
+import sqlalchemy as sa
+
+from talent.audit.models import AuditEvent
+from talent.extensions import db
+from talent.people.models import Role, User
+
+PASSWORD = "a long and new password"
+LINK = re.compile(r"http://localhost(/invitation/[A-Za-z0-9._-]+)")
+
+
+@pytest.fixture
+def app_settings(mail_settings):
+    return mail_settings
+
+
+def _links(smtp_server, recipient: str) -> list[str]:
+    found = []
+    for message in smtp_server.mailbox.messages:
+        if message["To"] == recipient:
+            text = message.get_body(preferencelist=("plain",)).get_content()
+            found.extend(LINK.findall(text))
+    return found
+
+
+def _invite(client, email="nora@example.org") -> User:
+    response = client.post(
+        "/admin/users/invite",
+        data={"email": email, "name": "Nora Nilsen", "roles": ["mentor"], "language": "en"},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return db.session.scalar(sa.select(User).where(User.email == email))
+
+
+def _accept(app, path: str):
+    browser = app.test_client()
+    return browser, browser.post(path, data={"password": PASSWORD, "confirm": PASSWORD})
+
+
+def test_invitation_arrives_and_its_link_works_once(app, client, admin, smtp_server):
+    nora = _invite(client)
+
+    [message] = smtp_server.mailbox.messages
+    assert message["To"] == "nora@example.org"
+    assert message["Subject"] == "Welcome to Talent: set up your account"
+    [path] = _links(smtp_server, "nora@example.org")
+
+    browser = app.test_client()
+    form = browser.get(path)
+    assert form.status_code == 200
+    assert "Nora Nilsen" in form.get_data(as_text=True)
+    accepted = browser.post(path, data={"password": PASSWORD, "confirm": PASSWORD})
+    assert accepted.status_code == 302 and "/login" in accepted.headers["Location"]
+
+    login = browser.post("/login", data={"email": "NORA@example.org", "password": PASSWORD})
+    assert login.status_code == 302
+    assert browser.get("/").status_code == 200
+    db.session.refresh(nora)
+    assert nora.has_password
+
+    again = app.test_client().get(path)
+    assert again.status_code == 400
+    assert "This link has already been used or is no longer valid." in again.get_data(as_text=True)
+    page = client.get(f"/admin/users/{nora.id}").get_data(as_text=True)
+    assert "Send the invitation again" not in page
+
+
+def test_resending_voids_the_earlier_link(app, client, admin, smtp_server):
+    nora = _invite(client)
+    response = client.post(f"/admin/users/{nora.id}/reinvite", follow_redirects=True)
+    assert "A new invitation is made for Nora Nilsen" in response.get_data(as_text=True)
+
+    first, second = _links(smtp_server, "nora@example.org")
+    assert first != second
+    assert app.test_client().get(first).status_code == 400
+    _, accepted = _accept(app, second)
+    assert accepted.status_code == 302
+    actions = db.session.scalars(
+        sa.select(AuditEvent.action).where(AuditEvent.object_id == nora.id)
+    ).all()
+    assert {"user.invite", "user.reinvite", "user.password"} <= set(actions)
+
+
+def test_no_resending_once_accepted_or_deactivated(client, make, admin, smtp_server):
+    accepted = make.user(Role.MENTOR, name="Has Password")
+    pending = make.user(Role.MENTOR, name="Pending", password_hash=None, is_active=False)
+    db.session.commit()
+
+    response = client.post(f"/admin/users/{accepted.id}/reinvite", follow_redirects=True)
+    assert "This person has already accepted the invitation." in response.get_data(as_text=True)
+    response = client.post(f"/admin/users/{pending.id}/reinvite", follow_redirects=True)
+    assert "This account is deactivated. Reactivate it first." in response.get_data(as_text=True)
+    assert smtp_server.mailbox.messages == []
+
+
+def test_deactivating_an_invited_person_kills_the_link(app, client, admin, smtp_server):
+    nora = _invite(client)
+    [path] = _links(smtp_server, "nora@example.org")
+
+    client.post(f"/admin/users/{nora.id}/deactivate")
+
+    assert app.test_client().get(path).status_code == 400
+
+
+def test_a_failed_delivery_keeps_the_account_and_says_so(app, client, admin, smtp_server):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        app.config["SMTP_PORT"] = probe.getsockname()[1]
+
+    response = client.post(
+        "/admin/users/invite",
+        data={"email": "nora@example.org", "name": "Nora Nilsen", "roles": ["mentor"]},
+        follow_redirects=True,
+    )
+
+    assert "The e-mail could not be sent just now." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(User).where(User.email == "nora@example.org"))
+    assert smtp_server.mailbox.messages == []
