@@ -83,5 +83,7 @@ def check_deploy() -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (create_admin, seed_demo, check_deploy):
+    from talent.reminders.commands import reminders_cli, scheduler_command
+
+    for command in (create_admin, seed_demo, check_deploy, reminders_cli, scheduler_command):
         app.cli.add_command(command)

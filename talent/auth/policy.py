@@ -27,6 +27,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "users.manage": STAFF,
     "audit.read": STAFF,
     "classes.manage": STAFF | {Role.TEACHER},
+    # Reminders and calendar (talent/reminders, talent/calendar).
+    "notifications.read": SIGNED_IN,
+    "calendar.subscribe": SIGNED_IN,
+    "ledger.manage": STAFF,
 }
 
 ObjectRule = Callable[[User, Any], bool]

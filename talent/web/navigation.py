@@ -22,6 +22,7 @@ NAV_ITEMS = (
     NavItem(_l("Classes"), "schools.classes", "classes.manage"),
     NavItem(_l("Organisations"), "people.organizations", "organizations.manage"),
     NavItem(_l("Users"), "people.users", "users.manage"),
+    NavItem(_l("Deliveries"), "ledger.index", "ledger.manage"),
     NavItem(_l("Audit log"), "audit.events", "audit.read"),
 )
 

@@ -1,0 +1,1 @@
+"""Calendar feeds: a private iCalendar URL per user, and the registry features add events to."""

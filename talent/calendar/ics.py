@@ -1,0 +1,66 @@
+"""Writing iCalendar: a user's whole feed, or one event as a download."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Response
+from icalendar import Alarm, Calendar, Event
+
+from talent.calendar.registry import CalendarEvent
+
+PRODUCT_ID = "-//Talent//Programme platform//EN"
+
+
+def _event(item: CalendarEvent, stamp: datetime) -> Event:
+    zone = ZoneInfo(item.zone)
+    event = Event()
+    event.add("uid", f"{item.uid}@talent")
+    event.add("dtstamp", stamp)
+    event.add("summary", item.title)
+    event.add("dtstart", item.starts_at.astimezone(zone))
+    event.add("dtend", item.ends_at.astimezone(zone))
+    if item.location:
+        event.add("location", item.location)
+    if item.description:
+        event.add("description", item.description)
+    if item.url:
+        event.add("url", item.url)
+    event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
+    for before in item.alarms:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", item.title)
+        alarm.add("trigger", -before)
+        event.add_component(alarm)
+    return event
+
+
+def build_calendar(events: Iterable[CalendarEvent], *, name: str, now: datetime) -> bytes:
+    """An iCalendar document with the events, their time zones and alarms."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    for item in events:
+        calendar.add_component(_event(item, now))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def _filename(title: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()[:60]
+    return f"{slug or 'event'}.ics"
+
+
+def event_download(event: CalendarEvent, *, now: datetime) -> Response:
+    """A response that downloads one event as an .ics file (for every event page)."""
+    body = build_calendar([event], name=event.title, now=now)
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{_filename(event.title)}"'
+    return response

@@ -1,0 +1,127 @@
+"""The scheduler's writes to the ledger: claiming due rows and recording what happened.
+
+Both are short transactions of their own, so no lock is held while e-mails go out.
+PostgreSQL claims with ``FOR UPDATE SKIP LOCKED`` (concurrent schedulers take disjoint rows);
+SQLite serialises the claim by its ``BEGIN IMMEDIATE`` write transaction (talent/db.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from talent.extensions import db
+from talent.reminders.models import CLAIMABLE_STATES_SQL, Notification, NotificationState
+
+_table = Notification.__table__
+_c = _table.c
+
+
+def claim_batch(*, now: datetime, worker: str, limit: int, lease: timedelta) -> list[int]:
+    """Claim up to ``limit`` due rows for ``worker`` until ``now + lease``; commit; return ids.
+
+    A row is due when pending and its next attempt has come, or when claimed by a scheduler
+    whose lease ran out (it died or stalled).
+    """
+    due = (
+        sa.select(_c.id)
+        .where(sa.text(CLAIMABLE_STATES_SQL), _c.next_attempt_at <= now)
+        .order_by(_c.next_attempt_at, _c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    claim = (
+        sa.update(_table)
+        .where(_c.id.in_(due.scalar_subquery()))
+        .values(
+            state=NotificationState.CLAIMED,
+            claimed_by=worker,
+            claimed_at=now,
+            next_attempt_at=now + lease,
+            attempts=_c.attempts + 1,
+        )
+        .returning(_c.id)
+    )
+    try:
+        ids = sorted(db.session.execute(claim).scalars())
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return ids
+
+
+@dataclass
+class Outcome:
+    """What happened to one claimed row, to be written back."""
+
+    id: int
+    state: NotificationState
+    last_error: str = ""
+    next_attempt_at: datetime | None = None
+    sent_at: datetime | None = None
+    message_id: str | None = None
+    inbox_at: datetime | None = None
+
+
+_record = (
+    sa.update(_table)
+    .where(
+        _c.id == sa.bindparam("row_id"),
+        _c.state == NotificationState.CLAIMED,
+        _c.claimed_by == sa.bindparam("worker"),
+    )
+    .values(
+        state=sa.bindparam("new_state", type_=_c.state.type),
+        last_error=sa.bindparam("new_error", type_=_c.last_error.type),
+        next_attempt_at=sa.func.coalesce(
+            sa.bindparam("retry_at", type_=_c.next_attempt_at.type), _c.next_attempt_at
+        ),
+        sent_at=sa.bindparam("new_sent_at", type_=_c.sent_at.type),
+        message_id=sa.func.coalesce(
+            sa.bindparam("new_message_id", type_=_c.message_id.type), _c.message_id
+        ),
+        inbox_at=sa.func.coalesce(
+            _c.inbox_at, sa.bindparam("new_inbox_at", type_=_c.inbox_at.type)
+        ),
+    )
+)
+
+
+@dataclass
+class Recorder:
+    """Collects outcomes and writes them in one short transaction per chunk."""
+
+    worker: str
+    pending: list[Outcome] = field(default_factory=list)
+    written: int = 0
+
+    def add(self, outcome: Outcome) -> None:
+        self.pending.append(outcome)
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        rows = [
+            {
+                "row_id": outcome.id,
+                "worker": self.worker,
+                "new_state": outcome.state,
+                "new_error": outcome.last_error[:1000],
+                "retry_at": outcome.next_attempt_at,
+                "new_sent_at": outcome.sent_at,
+                "new_message_id": outcome.message_id,
+                "new_inbox_at": outcome.inbox_at,
+            }
+            for outcome in self.pending
+        ]
+        try:
+            db.session.execute(_record, rows)
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+        self.written += len(rows)
+        self.pending.clear()

@@ -1,0 +1,133 @@
+"""The inbox and the notification preferences."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, get_timezone, gettext
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from talent.auth import policy
+from talent.auth.guards import permission_required
+from talent.db import utcnow
+from talent.errors import DomainError
+from talent.extensions import db
+from talent.reminders import inbox
+from talent.reminders.forms import PreferencesForm, choice_value
+from talent.reminders.models import (
+    CATEGORY_LABELS,
+    CHANNEL_LABELS,
+    MANDATORY_CATEGORIES,
+)
+from talent.reminders.preferences import preferences_of, set_preferences
+from talent.web.forms import show_error_on_form
+
+bp = Blueprint("reminders", __name__)
+
+PER_PAGE = 25
+MAX_PAGE = 100_000
+
+
+@bp.app_context_processor
+def inbox_badge():
+    """``inbox_unread()`` for the navigation: one COUNT, run only when a page shows it."""
+
+    def inbox_unread() -> int:
+        return inbox.unread_count(current_user) if policy.is_signed_in(current_user) else 0
+
+    return {"inbox_unread": inbox_unread}
+
+
+def _page_number() -> int:
+    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+
+
+def _target_url(target) -> str | None:
+    if target is None:
+        return None
+    endpoint, arguments = target
+    try:
+        return url_for(endpoint, **arguments)
+    except BuildError:
+        return None
+
+
+@bp.route("/inbox")
+@permission_required("notifications.read")
+def index():
+    """The user's notifications, newest first."""
+    page = db.paginate(
+        inbox.inbox_query(current_user), page=_page_number(), per_page=PER_PAGE, error_out=False
+    )
+    language, zone = str(get_locale()), str(get_timezone())
+    entries = [inbox.describe(n, language=language, zone_name=zone) for n in page.items]
+    links = {entry.notification.id: _target_url(entry.target) for entry in entries}
+    return render_template(
+        "reminders/inbox.html",
+        page=page,
+        entries=entries,
+        links=links,
+        unread=inbox.unread_count(current_user),
+    )
+
+
+@bp.route("/inbox/<int:notification_id>/open", methods=["POST"])
+@permission_required("notifications.read")
+def open_item(notification_id: int):
+    """Mark one notification read and go to what it is about."""
+    notification = inbox.inbox_item(current_user, notification_id)
+    inbox.mark_read(current_user, notification, now=utcnow())
+    db.session.commit()
+    entry = inbox.describe(notification, language=str(get_locale()), zone_name="UTC")
+    return redirect(_target_url(entry.target) or url_for("reminders.index"))
+
+
+@bp.route("/inbox/<int:notification_id>/read", methods=["POST"])
+@permission_required("notifications.read")
+def mark_read(notification_id: int):
+    """Mark one notification read."""
+    notification = inbox.inbox_item(current_user, notification_id)
+    inbox.mark_read(current_user, notification, now=utcnow())
+    db.session.commit()
+    return redirect(url_for("reminders.index", page=request.form.get("page", 1, type=int)))
+
+
+@bp.route("/inbox/read-all", methods=["POST"])
+@permission_required("notifications.read")
+def mark_all_read():
+    """Mark every notification read."""
+    count = inbox.mark_all_read(current_user, now=utcnow())
+    db.session.commit()
+    flash(gettext("%(num)d notification(s) marked read.", num=count), "success")
+    return redirect(url_for("reminders.index"))
+
+
+@bp.route("/notifications/preferences", methods=["GET", "POST"])
+@permission_required("notifications.read")
+def preferences():
+    """Choose which categories of messages come in the inbox and by e-mail."""
+    current = preferences_of(current_user)
+    form = PreferencesForm()
+    if request.method == "GET":
+        form.choices.data = [
+            choice_value(category, channel) for (category, channel), on in current.items() if on
+        ]
+    if form.validate_on_submit():
+        chosen = form.pairs() | {key for key in current if key[0] in MANDATORY_CATEGORIES}
+        try:
+            set_preferences(current_user, chosen, now=utcnow())
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(gettext("Your notification preferences are saved."), "success")
+            return redirect(url_for("reminders.preferences"))
+    return render_template(
+        "reminders/preferences.html",
+        form=form,
+        categories=CATEGORY_LABELS,
+        channels=CHANNEL_LABELS,
+        mandatory=MANDATORY_CATEGORIES,
+        checked=set(form.choices.data or []),
+        value_of=choice_value,
+    )
