@@ -1,13 +1,368 @@
-"""Classes and pupils (placeholder)."""
+"""Classes and the pupils in them: lists, forms, moves and invitations to an account.
 
-from flask import Blueprint
+A teacher works within their own school; anything outside it answers 404, as if it did not
+exist, so that ids of other schools' classes and pupils reveal nothing.
+"""
 
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from talent.auth import policy, tokens
 from talent.auth.guards import permission_required
+from talent.auth.links import send_account_link
+from talent.db import utcnow
+from talent.errors import DomainError
+from talent.extensions import db
+from talent.people.models import Organization
+from talent.schools import services
+from talent.schools.forms import (
+    ClassFilterForm,
+    ClassForm,
+    InviteStudentForm,
+    MoveStudentForm,
+    RemoveStudentForm,
+    SchoolFilterForm,
+    StudentForm,
+)
+from talent.schools.models import SchoolClass, Student
+from talent.web.forms import show_error_on_form
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("schools", __name__)
 
+CLASSES_PER_PAGE = 50
+STUDENTS_PER_PAGE = 50
+#: Page numbers beyond this are nonsense and would overflow the database's OFFSET.
+MAX_PAGE = 100_000
+PERMISSION = "classes.manage"
+
+
+def _page_number() -> int:
+    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+
+
+def _today():
+    return services.local_today(current_user, utcnow())
+
+
+def _chooses_school() -> bool:
+    """Whether the user works across schools (and so picks one) rather than within their own."""
+    return policy.school_scope(current_user) is None
+
+
+def _in_scope(model: type, object_id: int):
+    """Load a class or pupil the user may manage; anything else is not found."""
+    obj = db.session.get(model, object_id)
+    if obj is None or not policy.can(current_user, PERMISSION, obj):
+        abort(404)
+    return obj
+
+
+# Classes ---------------------------------------------------------------------------------------
+
 
 @bp.route("/classes")
-@permission_required("classes.manage")
+@permission_required(PERMISSION)
 def classes():
-    return "classes"
+    """List the classes the user manages, by school year, with how many pupils each has."""
+    chooses_school = _chooses_school()
+    form = ClassFilterForm(
+        request.args,
+        years=services.class_years(current_user),
+        schools=services.school_options(include_inactive=True) if chooses_school else None,
+    )
+    form.validate()
+    query = services.classes_query(
+        current_user, school_id=form.value("school"), school_year=form.value("year")
+    )
+    page = db.paginate(query, page=_page_number(), per_page=CLASSES_PER_PAGE, error_out=False)
+    counts = services.student_counts(school_class.id for school_class in page.items)
+    no_school = not chooses_school and services.own_school(current_user) is None
+    return render_template(
+        "schools/classes.html",
+        form=form,
+        page=page,
+        counts=counts,
+        chooses_school=chooses_school,
+        no_school=no_school,
+    )
+
+
+def _class_form(school_class: SchoolClass | None) -> ClassForm:
+    today = _today()
+    schools = None
+    if _chooses_school():
+        schools = services.school_options(include_id=school_class and school_class.school_id)
+    if school_class is None:
+        return ClassForm(
+            data={"school_year": services.school_year_of(today)},
+            years=services.school_year_options(today),
+            schools=schools,
+        )
+    return ClassForm(
+        obj=school_class,
+        years=services.school_year_options(today, include=school_class.school_year),
+        schools=schools,
+    )
+
+
+def _chosen_school(form: ClassForm) -> Organization | None:
+    if form.school_id is None:
+        return services.own_school(current_user)
+    return db.session.get(Organization, form.school_id.data) if form.school_id.data else None
+
+
+def _save_class(form: ClassForm, school_class: SchoolClass | None):
+    try:
+        saved = services.save_class(
+            current_user,
+            school_class,
+            name=form.name.data,
+            school_year=form.school_year.data,
+            school=_chosen_school(form),
+            now=utcnow(),
+        )
+    except DomainError as error:
+        show_error_on_form(form, error)
+        return None
+    db.session.commit()
+    flash(gettext("Class %(name)s is saved.", name=saved.label), "success")
+    return redirect(url_for("schools.show_class", class_id=saved.id))
+
+
+@bp.route("/classes/new", methods=["GET", "POST"])
+@permission_required(PERMISSION)
+def new_class():
+    """Add a class to one's own school, or (coordinators) to any school."""
+    form = _class_form(None)
+    if form.validate_on_submit() and (done := _save_class(form, None)):
+        return done
+    no_school = form.school_id is None and services.own_school(current_user) is None
+    return render_template(
+        "schools/class_form.html", form=form, school_class=None, no_school=no_school
+    )
+
+
+@bp.route("/classes/<int:class_id>/edit", methods=["GET", "POST"])
+@permission_required(PERMISSION)
+def edit_class(class_id: int):
+    """Change a class's name, school year or (coordinators) school."""
+    school_class = _in_scope(SchoolClass, class_id)
+    form = _class_form(school_class)
+    if form.validate_on_submit() and (done := _save_class(form, school_class)):
+        return done
+    return render_template(
+        "schools/class_form.html", form=form, school_class=school_class, no_school=False
+    )
+
+
+@bp.route("/classes/<int:class_id>")
+@permission_required(PERMISSION)
+def show_class(class_id: int):
+    """A class and its pupils, with their ages today and whether they have an account."""
+    school_class = _in_scope(SchoolClass, class_id)
+    page = db.paginate(
+        services.students_query(school_class),
+        page=_page_number(),
+        per_page=STUDENTS_PER_PAGE,
+        error_out=False,
+    )
+    return render_template(
+        "schools/class.html",
+        school_class=school_class,
+        page=page,
+        today=_today(),
+        remove_form=RemoveStudentForm(),
+    )
+
+
+# Pupils ----------------------------------------------------------------------------------------
+
+
+@bp.route("/classes/<int:class_id>/pupils/new", methods=["GET", "POST"])
+@permission_required(PERMISSION)
+def new_student(class_id: int):
+    """Add a pupil record to a class; no account is made."""
+    school_class = _in_scope(SchoolClass, class_id)
+    form = StudentForm()
+    if form.validate_on_submit():
+        try:
+            student = services.add_student(
+                current_user,
+                school_class,
+                name=form.name.data,
+                birth_date=form.birth_date.data,
+                now=utcnow(),
+            )
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(gettext("%(name)s is added to the class.", name=student.name), "success")
+            if request.form.get("another"):
+                return redirect(url_for("schools.new_student", class_id=class_id))
+            return redirect(url_for("schools.show_class", class_id=class_id))
+    return render_template("schools/student_new.html", form=form, school_class=school_class)
+
+
+def _student_page(
+    student: Student,
+    *,
+    form: StudentForm | None = None,
+    move_form: MoveStudentForm | None = None,
+    invite_form: InviteStudentForm | None = None,
+    status: int = 200,
+):
+    """Render a pupil's page with whichever of its forms was just sent, as sent."""
+    if form is None:
+        form = StudentForm(formdata=None, obj=student)
+    if move_form is None:
+        move_form = _move_form(student, formdata=None)
+    if invite_form is None:
+        invite_form = InviteStudentForm(formdata=None)
+    body = render_template(
+        "schools/student.html",
+        student=student,
+        form=form,
+        move_form=move_form,
+        invite_form=invite_form,
+        remove_form=RemoveStudentForm(),
+        today=_today(),
+    )
+    return body, status
+
+
+def _move_form(student: Student, **kwargs) -> MoveStudentForm:
+    classes = [
+        (school_class.id, school_class.label)
+        for school_class in services.school_classes(student.school_id)
+        if school_class.id != student.school_class_id
+    ]
+    return MoveStudentForm(classes=classes, **kwargs)
+
+
+@bp.route("/pupils/<int:student_id>", methods=["GET", "POST"])
+@permission_required(PERMISSION)
+def edit_student(student_id: int):
+    """A pupil's page: correct name and birth date, move, take out of the class, invite."""
+    student = _in_scope(Student, student_id)
+    form = StudentForm(obj=student)
+    if form.validate_on_submit():
+        try:
+            services.update_student(
+                current_user,
+                student,
+                name=form.name.data,
+                birth_date=form.birth_date.data,
+                now=utcnow(),
+            )
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(gettext("%(name)s is saved.", name=student.name), "success")
+            return redirect(url_for("schools.edit_student", student_id=student.id))
+    return _student_page(student, form=form)
+
+
+@bp.route("/pupils/<int:student_id>/move", methods=["POST"])
+@permission_required(PERMISSION)
+def move_student(student_id: int):
+    """Move a pupil to another class of the same school."""
+    student = _in_scope(Student, student_id)
+    move_form = _move_form(student)
+    if move_form.validate_on_submit():
+        target = db.session.get(SchoolClass, move_form.school_class_id.data)
+        try:
+            services.move_student(current_user, student, target, now=utcnow())
+        except DomainError as error:
+            show_error_on_form(move_form, error)
+        else:
+            db.session.commit()
+            flash(
+                gettext(
+                    "%(name)s is now in %(class_name)s.", name=student.name, class_name=target.label
+                ),
+                "success",
+            )
+            return redirect(url_for("schools.show_class", class_id=target.id))
+    return _student_page(student, move_form=move_form, status=400)
+
+
+@bp.route("/pupils/<int:student_id>/remove", methods=["POST"])
+@permission_required(PERMISSION)
+def remove_student(student_id: int):
+    """Take a pupil out of their class; the pupil's record stays with the school."""
+    student = _in_scope(Student, student_id)
+    former_class_id = student.school_class_id
+    if RemoveStudentForm().validate_on_submit():
+        try:
+            services.move_student(current_user, student, None, now=utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "danger")
+        else:
+            db.session.commit()
+            flash(
+                gettext(
+                    "%(name)s is no longer in the class. The record is kept under pupils "
+                    "without a class.",
+                    name=student.name,
+                ),
+                "success",
+            )
+    if former_class_id is not None:
+        return redirect(url_for("schools.show_class", class_id=former_class_id))
+    return redirect(url_for("schools.edit_student", student_id=student_id))
+
+
+@bp.route("/pupils/<int:student_id>/invite", methods=["POST"])
+@permission_required(PERMISSION)
+def invite_student(student_id: int):
+    """Give a pupil an account and e-mail them a link to choose a password."""
+    student = _in_scope(Student, student_id)
+    invite_form = InviteStudentForm()
+    if invite_form.validate_on_submit():
+        try:
+            user = services.invite_student(
+                current_user,
+                student,
+                email=invite_form.email.data,
+                language=invite_form.language.data,
+                now=utcnow(),
+            )
+        except DomainError as error:
+            show_error_on_form(invite_form, error)
+        else:
+            db.session.commit()
+            send_account_link(user, tokens.INVITATION)
+            flash(gettext("An invitation is on its way to %(email)s.", email=user.email), "success")
+            return redirect(url_for("schools.edit_student", student_id=student.id))
+    return _student_page(student, invite_form=invite_form, status=400)
+
+
+@bp.route("/pupils/without-class")
+@permission_required(PERMISSION)
+def unplaced_students():
+    """Pupils taken out of their class, so that they can be put in another one."""
+    chooses_school = _chooses_school()
+    form = SchoolFilterForm(
+        request.args,
+        schools=services.school_options(include_inactive=True) if chooses_school else None,
+    )
+    form.validate()
+    query = services.unplaced_students_query(current_user, school_id=form.value("school"))
+    page = db.paginate(query, page=_page_number(), per_page=STUDENTS_PER_PAGE, error_out=False)
+    return render_template(
+        "schools/unplaced.html",
+        form=form,
+        page=page,
+        today=_today(),
+        chooses_school=chooses_school,
+    )
