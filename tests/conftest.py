@@ -6,6 +6,9 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 
+from flask import g
+from flask.testing import FlaskClient
+
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
@@ -66,9 +69,31 @@ def app_settings() -> dict:
     return {}
 
 
+class RequestLikeProductionClient(FlaskClient):
+    """A test client whose requests behave as separate requests do in production.
+
+    The ``app`` fixture holds one app context for the whole test, so without this the
+    current user and language cached in it would leak from one request into the next, and a
+    view that forgot to commit would look as if it had saved.
+    """
+
+    def open(self, *args, **kwargs):
+        _forget_request_caches()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            db.session.rollback()  # whatever the request did not commit is lost, as it would be
+
+
+def _forget_request_caches() -> None:
+    g.pop("_login_user", None)  # Flask-Login's current user
+    g.pop("_flask_babel", None)  # Flask-Babel's locale, time zone and translations
+
+
 @pytest.fixture
 def app(database_url, app_settings):
     app = create_app(test_settings(database_url, **app_settings))
+    app.test_client_class = RequestLikeProductionClient
     with app.app_context():
         yield app
         db.session.remove()
