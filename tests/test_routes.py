@@ -17,6 +17,7 @@ ANONYMOUS = "anonymous"
 EVERYONE = frozenset({ANONYMOUS, *Role})
 SIGNED_IN = frozenset(Role)
 STAFF = frozenset({Role.ADMIN, Role.COORDINATOR})
+TEACHING = STAFF | {Role.TEACHER}
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,25 @@ ROUTES: dict[str, Route] = {
     "auth.change_own_password": Route(SIGNED_IN, const("/profile/password"), "POST"),
     "auth.switch_language": Route(EVERYONE, const("/language"), "POST"),
     "people.organizations": Route(STAFF, const("/admin/organisations")),
+    "people.new_organization": Route(STAFF, const("/admin/organisations/new")),
+    "people.edit_organization": Route(STAFF, lambda w: f"/admin/organisations/{w.company.id}"),
     "people.users": Route(STAFF, const("/admin/users")),
+    "people.invite": Route(STAFF, const("/admin/users/invite")),
+    "people.edit_user": Route(STAFF, lambda w: f"/admin/users/{w.victim.id}"),
+    "people.reinvite": Route(STAFF, lambda w: f"/admin/users/{w.victim.id}/reinvite", "POST"),
+    "people.deactivate": Route(STAFF, lambda w: f"/admin/users/{w.victim.id}/deactivate", "POST"),
+    "people.reactivate": Route(STAFF, lambda w: f"/admin/users/{w.victim.id}/reactivate", "POST"),
     "audit.events": Route(STAFF, const("/audit/")),
-    "schools.classes": Route(STAFF | {Role.TEACHER}, const("/classes")),
+    "schools.classes": Route(TEACHING, const("/classes")),
+    "schools.new_class": Route(TEACHING, const("/classes/new")),
+    "schools.show_class": Route(TEACHING, lambda w: f"/classes/{w.school_class.id}"),
+    "schools.edit_class": Route(TEACHING, lambda w: f"/classes/{w.school_class.id}/edit"),
+    "schools.new_student": Route(TEACHING, lambda w: f"/classes/{w.school_class.id}/pupils/new"),
+    "schools.edit_student": Route(TEACHING, lambda w: f"/pupils/{w.pupil.id}"),
+    "schools.move_student": Route(TEACHING, lambda w: f"/pupils/{w.pupil.id}/move", "POST"),
+    "schools.remove_student": Route(TEACHING, lambda w: f"/pupils/{w.pupil.id}/remove", "POST"),
+    "schools.invite_student": Route(TEACHING, lambda w: f"/pupils/{w.pupil.id}/invite", "POST"),
+    "schools.unplaced_students": Route(TEACHING, const("/pupils/without-class")),
 }
 
 
