@@ -6,16 +6,17 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 
-from flask import g
-from flask.testing import FlaskClient
-
 import pytest
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+from flask import g
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from talent import create_app
 from talent.extensions import db
 from tests import factories
+from tests.support.smtp import MailBox, free_port
 
 POSTGRES_URL = os.environ.get("TALENT_TEST_DATABASE_URL")
 
@@ -113,7 +114,7 @@ def runner(app):
 
 
 @pytest.fixture
-def make():
+def make(app):
     """Factories that build and flush model objects: ``make.user(roles=...)``."""
     return factories
 
@@ -157,3 +158,22 @@ def count_queries(app):
             sa.event.remove(db.engine, "before_cursor_execute", counter)
 
     return counting
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a free local port; ``.port`` and ``.mailbox.messages``."""
+    mailbox = MailBox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    controller.mailbox = mailbox
+    try:
+        yield controller
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def mail_settings(smtp_server) -> dict:
+    """Settings that make the app send its e-mail to ``smtp_server``; use in ``app_settings``."""
+    return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_server.port, "SMTP_SECURITY": "none"}

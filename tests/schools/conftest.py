@@ -1,59 +1,16 @@
-"""Schools, teachers and coordinators, and a real SMTP server (aiosmtpd) on 127.0.0.1.
+"""Schools, teachers and coordinators for the school tests.
 
 The users read English, so that the tests can look for the English messages.
 """
 
 from __future__ import annotations
 
-import socket
-import threading
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from types import SimpleNamespace
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from talent.extensions import db
 from talent.people.models import Role
-
-
-class MailBox:
-    """Collects what the SMTP server receives, parsed as e-mail messages."""
-
-    def __init__(self):
-        self.messages: list[EmailMessage] = []
-        self._lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self._lock:
-            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    """An SMTP server on a free local port; ``.port`` and ``.mailbox.messages``."""
-    mailbox = MailBox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    controller.mailbox = mailbox
-    try:
-        yield controller
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
-def mail_settings(smtp_server) -> dict:
-    """Settings that make the app send its e-mail to ``smtp_server``."""
-    return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_server.port, "SMTP_SECURITY": "none"}
 
 
 @pytest.fixture
