@@ -17,6 +17,7 @@ from talent.reminders import queries, services
 from talent.reminders.forms import LedgerFilterForm
 from talent.reminders.kinds import all_kinds, get_kind
 from talent.reminders.models import STATE_LABELS, Notification, NotificationState
+from talent.reminders.notices import send_test_message
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 
@@ -112,3 +113,19 @@ def cancel(notification_id: int):
         db.session.commit()
         flash(gettext("The delivery is cancelled."), "success")
     return _back_to_ledger()
+
+
+@bp.route("/test-message", methods=["POST"])
+@permission_required("ledger.manage")
+def send_test():
+    """Queue a test message to oneself, to check the scheduler and e-mail."""
+    send_test_message(current_user, now=utcnow())
+    db.session.commit()
+    flash(
+        gettext(
+            "A test message to %(email)s is queued for the next scheduler tick.",
+            email=current_user.email,
+        ),
+        "success",
+    )
+    return redirect(url_for("ledger.index", kind="reminders.test"))

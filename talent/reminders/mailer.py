@@ -8,10 +8,10 @@ import contextlib
 import logging
 import smtplib
 import socket
-from email.message import EmailMessage
 from email.utils import parseaddr
 
 from talent.mail import open_connection
+from talent.reminders.mime import OutgoingMail
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,9 @@ def describe(error: BaseException, config) -> str:
         return f"The SMTP server {where} refused the recipient ({refusals})."
     if isinstance(error, smtplib.SMTPResponseException):
         return f"The SMTP server {where} answered {error.smtp_code} {_text(error.smtp_error)}."
+    if isinstance(error, smtplib.SMTPServerDisconnected) and "timed out" in str(error):
+        seconds = config.get("SMTP_TIMEOUT")
+        return f"The SMTP server {where} did not answer within {seconds} seconds."
     if isinstance(error, smtplib.SMTPServerDisconnected):
         return f"The SMTP server {where} closed the connection ({error})."
     if isinstance(error, TimeoutError | socket.timeout):
@@ -83,34 +86,43 @@ class Mailer:
             log.error("SMTP settings are invalid, e-mails will be retried: %s", self.problem)
         self.logs_only = not config.get("SMTP_HOST")
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: OutgoingMail) -> None:
         """Send one e-mail or raise DeliveryError."""
         if self.problem:
             raise DeliveryError(f"The SMTP settings are invalid: {self.problem}.")
         if self.logs_only:
-            log.info("SMTP not configured; e-mail to %s not sent:\n%s", message["To"], message)
+            log.info(
+                "SMTP not configured; e-mail to %s not sent:\nSubject: %s\n\n%s",
+                message.recipient,
+                message.subject,
+                message.text,
+            )
             return
         if self.broken:
             raise DeliveryError(self.broken)
         for attempt in (1, 2):
+            fresh = self.connection is None
             try:
-                if self.connection is None:
+                if fresh:
                     self.connection = open_connection(self.config)
-                self.connection.send_message(message)
+                self.connection.sendmail(message.envelope_from, [message.recipient], message.data)
                 return
             except smtplib.SMTPServerDisconnected as error:
+                # A server may drop a connection that was idle; reconnect once for that.
                 self._drop()
-                if attempt == 2:
-                    self.broken = describe(error, self.config)
-                    raise DeliveryError(self.broken) from error
+                if fresh or attempt == 2:
+                    self._give_up(error)
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as error:
                 self._reset()
                 raise DeliveryError(describe(error, self.config)) from error
             except (smtplib.SMTPException, OSError) as error:
                 self._drop()
-                self.broken = describe(error, self.config)
-                log.error("SMTP unusable for the rest of this tick: %s", self.broken)
-                raise DeliveryError(self.broken) from error
+                self._give_up(error)
+
+    def _give_up(self, error: BaseException) -> None:
+        self.broken = describe(error, self.config)
+        log.error("SMTP unusable for the rest of this tick: %s", self.broken)
+        raise DeliveryError(self.broken) from error
 
     def _reset(self) -> None:
         """After a refused message, clear the transaction so the connection can go on."""
