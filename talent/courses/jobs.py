@@ -1,0 +1,32 @@
+"""Scheduled course work: plain functions of ``now`` that the scheduler runs.
+
+Each job is its own transaction: it calls the services, commits once, and returns what it did.
+Running a job twice in a row does nothing the second time.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from talent.courses.services import waitlist
+from talent.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def expire_offers(now: datetime) -> int:
+    """Lapse offers past their deadline; each seat passes to the next person waiting."""
+    try:
+        lapsed = waitlist.expire_offers(now)
+    except Exception:
+        db.session.rollback()
+        log.exception("course job expire_offers failed")
+        raise
+    db.session.commit()
+    log.info("course job expire_offers: %d offer(s) lapsed", lapsed)
+    return lapsed
+
+
+#: What the scheduler should run, and how often (minutes).
+JOBS = ((expire_offers, 5),)

@@ -1,0 +1,72 @@
+"""Course pages: the public catalogue, the participant's pages and the coordinator's pages.
+Routes only; the services hold the rules and the policy decides access."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, flash, redirect, request
+from flask_login import current_user
+
+from talent.auth import policy
+from talent.courses.forms import ADMISSION_LABELS, FORMAT_LABELS, LANGUAGE_LABELS
+from talent.courses.models import EnrollmentState
+from talent.courses.services.certificates import display_code
+from talent.errors import DomainError
+from talent.extensions import db
+
+bp = Blueprint("courses", __name__)
+
+PER_PAGE = 25
+#: Page numbers beyond this are nonsense and would overflow the database's OFFSET.
+MAX_PAGE = 100_000
+
+
+@bp.context_processor
+def _template_helpers() -> dict:
+    return {
+        "can": policy.can,
+        "has_permission": policy.has_permission,
+        "FORMAT_LABELS": FORMAT_LABELS,
+        "LANGUAGE_LABELS": LANGUAGE_LABELS,
+        "ADMISSION_LABELS": ADMISSION_LABELS,
+        "EnrollmentState": EnrollmentState,
+        "display_code": display_code,
+    }
+
+
+def page_number() -> int:
+    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+
+
+def to_utc(local: datetime, zone: str) -> datetime:
+    """A wall-clock time typed in a form, read in ``zone``, as aware UTC."""
+    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def to_local(moment: datetime | None, zone: str) -> datetime | None:
+    """An aware time as the wall-clock time a form shows in ``zone``."""
+    if moment is None:
+        return None
+    return moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+
+
+def absolute_url(path: str) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def refuse(error: DomainError, target: str):
+    """Undo the failed change, say why, and go back."""
+    db.session.rollback()
+    flash(str(error.message), "danger")
+    return redirect(target)
+
+
+def signed_in_user():
+    return current_user if policy.is_signed_in(current_user) else None
+
+
+# Route modules register themselves on bp.
+from talent.courses import feed  # noqa: E402, F401 - registers the calendar provider
+from talent.courses.views import manage, participant, public  # noqa: E402, F401
