@@ -62,8 +62,8 @@ def register_blueprints(app: Flask) -> None:
     from talent.audit.views import bp as audit_bp
     from talent.auth.views import bp as auth_bp
     from talent.calendar.views import bp as calendar_bp
-    from talent.courses.views import bp as courses_bp
     from talent.home.views import bp as home_bp
+    from talent.mentoring.views import bp as mentoring_bp
     from talent.people.views import bp as people_bp
     from talent.reminders.ledger_views import bp as ledger_bp
     from talent.reminders.views import bp as reminders_bp
@@ -71,10 +71,10 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (home_bp, auth_bp, people_bp, audit_bp, schools_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(mentoring_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(ledger_bp)
     app.register_blueprint(calendar_bp)
-    app.register_blueprint(courses_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -27,10 +27,20 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "users.manage": STAFF,
     "audit.read": STAFF,
     "classes.manage": STAFF | {Role.TEACHER},
-    # Courses (talent/courses): object rules in the courses section below.
-    "courses.manage": STAFF,
-    "courses.apply": frozenset({Role.RESEARCHER, Role.MENTOR, Role.HOST, Role.TEACHER}),
-    "courses.certificate": STAFF | {Role.RESEARCHER, Role.MENTOR, Role.HOST, Role.TEACHER},
+    # Mentoring (talent/mentoring): object rules at the end of this module.
+    "mentoring.view": STAFF | {Role.MENTOR, Role.RESEARCHER, Role.STUDENT},
+    "mentoring.manage": STAFF,
+    "mentoring.mentor_profile": STAFF | {Role.MENTOR},
+    "mentoring.pairing.read": STAFF | {Role.MENTOR, Role.RESEARCHER, Role.STUDENT},
+    "mentoring.pairing.respond": frozenset({Role.MENTOR}),
+    "mentoring.pairing.pause": STAFF | {Role.MENTOR},
+    "mentoring.goals.manage": STAFF | {Role.MENTOR},
+    "mentoring.sessions.log": frozenset({Role.MENTOR}),
+    "mentoring.sessions.confirm": frozenset({Role.RESEARCHER, Role.STUDENT}),
+    "mentoring.private_notes.read": STAFF | {Role.MENTOR},
+    "mentoring.feedback.give": frozenset({Role.MENTOR, Role.RESEARCHER, Role.STUDENT}),
+    "mentoring.concerns.raise": STAFF | {Role.MENTOR, Role.RESEARCHER, Role.STUDENT},
+    "mentoring.concerns.manage": STAFF,
     # Reminders and calendar (talent/reminders, talent/calendar).
     "notifications.read": SIGNED_IN,
     "calendar.subscribe": SIGNED_IN,
@@ -128,37 +138,111 @@ def grantable_roles(user: User) -> list[Role]:
     return [role for role in Role if role is not Role.ADMIN]
 
 
-# --- courses -----------------------------------------------------------------------------------
-# Coordinators manage every course; a participant acts on their own enrollment only (answer an
-# offer, withdraw, download their certificate). Admins pass every rule through can().
+# --- mentoring -----------------------------------------------------------------------------
+# A mentor sees only their own pairings; a mentee (with an account) sees their own pairing
+# once it runs; private notes are for the pairing's mentor and coordinators; concerns are for
+# coordinators only. Admins pass every rule through can().
 
-from talent.courses.models import (  # noqa: E402 - rules live next to the others
-    Course,
-    CourseEnrollment,
-    CourseSession,
+from talent.mentoring.models import (  # noqa: E402 - rules live next to the others
+    Concern,
+    Goal,
+    MentoringSession,
+    Pairing,
+    PairingState,
+    PlannedSession,
 )
 
 
-@object_rule("courses.manage", Course)
-def _manage_course(user: User, course: Course) -> bool:
+def _is_coordinator(user: User) -> bool:
     return Role.COORDINATOR in user.roles
 
 
-@object_rule("courses.manage", CourseSession)
-def _manage_course_session(user: User, session: CourseSession) -> bool:
-    return Role.COORDINATOR in user.roles
+def _is_pairing_mentor(user: User, pairing: Pairing) -> bool:
+    return pairing.mentor.user_id == user.id
 
 
-@object_rule("courses.manage", CourseEnrollment)
-def _manage_course_enrollment(user: User, enrollment: CourseEnrollment) -> bool:
-    return Role.COORDINATOR in user.roles
+def _is_pairing_mentee(user: User, pairing: Pairing) -> bool:
+    return pairing.mentee.account_id == user.id and pairing.state not in (
+        PairingState.PROPOSED,
+        PairingState.DECLINED,
+        PairingState.LAPSED,
+    )
 
 
-@object_rule("courses.apply", CourseEnrollment)
-def _own_course_enrollment(user: User, enrollment: CourseEnrollment) -> bool:
-    return enrollment.user_id == user.id
+@object_rule("mentoring.mentor_profile", User)
+def _edit_mentor_profile(user: User, mentor: User) -> bool:
+    return _is_coordinator(user) or user.id == mentor.id
 
 
-@object_rule("courses.certificate", CourseEnrollment)
-def _course_certificate(user: User, enrollment: CourseEnrollment) -> bool:
-    return Role.COORDINATOR in user.roles or enrollment.user_id == user.id
+@object_rule("mentoring.manage", Pairing)
+def _manage_pairing(user: User, pairing: Pairing) -> bool:
+    return _is_coordinator(user)
+
+
+@object_rule("mentoring.pairing.read", Pairing)
+def _read_pairing(user: User, pairing: Pairing) -> bool:
+    return (
+        _is_coordinator(user)
+        or _is_pairing_mentor(user, pairing)
+        or _is_pairing_mentee(user, pairing)
+    )
+
+
+@object_rule("mentoring.pairing.respond", Pairing)
+def _respond_to_pairing(user: User, pairing: Pairing) -> bool:
+    return _is_pairing_mentor(user, pairing)
+
+
+@object_rule("mentoring.pairing.pause", Pairing)
+def _pause_pairing(user: User, pairing: Pairing) -> bool:
+    return _is_coordinator(user) or _is_pairing_mentor(user, pairing)
+
+
+@object_rule("mentoring.goals.manage", Pairing)
+def _manage_goals(user: User, pairing: Pairing) -> bool:
+    return _is_coordinator(user) or _is_pairing_mentor(user, pairing)
+
+
+@object_rule("mentoring.goals.manage", Goal)
+def _manage_goal(user: User, goal: Goal) -> bool:
+    return _manage_goals(user, goal.pairing)
+
+
+@object_rule("mentoring.sessions.log", Pairing)
+def _log_session(user: User, pairing: Pairing) -> bool:
+    return _is_pairing_mentor(user, pairing)
+
+
+@object_rule("mentoring.sessions.log", MentoringSession)
+def _edit_session(user: User, session: MentoringSession) -> bool:
+    return _is_pairing_mentor(user, session.pairing)
+
+
+@object_rule("mentoring.sessions.log", PlannedSession)
+def _edit_planned(user: User, planned: PlannedSession) -> bool:
+    return _is_pairing_mentor(user, planned.pairing)
+
+
+@object_rule("mentoring.sessions.confirm", MentoringSession)
+def _confirm_session(user: User, session: MentoringSession) -> bool:
+    return _is_pairing_mentee(user, session.pairing)
+
+
+@object_rule("mentoring.private_notes.read", Pairing)
+def _read_private_notes(user: User, pairing: Pairing) -> bool:
+    return _is_coordinator(user) or _is_pairing_mentor(user, pairing)
+
+
+@object_rule("mentoring.feedback.give", Pairing)
+def _give_feedback(user: User, pairing: Pairing) -> bool:
+    return _is_pairing_mentor(user, pairing) or _is_pairing_mentee(user, pairing)
+
+
+@object_rule("mentoring.concerns.raise", Pairing)
+def _raise_concern(user: User, pairing: Pairing) -> bool:
+    return _read_pairing(user, pairing)
+
+
+@object_rule("mentoring.concerns.manage", Concern)
+def _manage_concern(user: User, concern: Concern) -> bool:
+    return _is_coordinator(user)

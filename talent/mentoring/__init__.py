@@ -1,0 +1,1 @@
+"""Mentoring: mentors from member organisations paired with pupils or researchers."""

@@ -1,0 +1,158 @@
+"""Signed links for mentees without an account: confirming a logged session and giving
+feedback. A link names the session (or pairing and stage) and its mentee; it expires after
+LINK_DAYS and is harmless to reuse: a confirmed session stays confirmed, feedback is taken once.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import current_app, has_request_context, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from talent.errors import ValidationFailed
+from talent.extensions import db
+from talent.mail import build_message, send_message
+from talent.mentoring.models import FeedbackStage, MentoringSession, Pairing
+
+log = logging.getLogger(__name__)
+
+CONFIRM = "mentoring-confirm"
+FEEDBACK = "mentoring-feedback"
+LINK_DAYS = 30
+LINK_MAX_AGE = timedelta(days=LINK_DAYS)
+
+
+def _serializer(secret_key: str, purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=f"talent-{purpose}")
+
+
+def _load(secret_key: str, purpose: str, token: str, max_age: timedelta) -> dict:
+    try:
+        payload = _serializer(secret_key, purpose).loads(
+            token, max_age=int(max_age.total_seconds())
+        )
+    except SignatureExpired as error:
+        raise ValidationFailed(
+            _l("This link has expired. Ask your mentor or the coordinator for a new one.")
+        ) from error
+    except BadSignature as error:
+        raise ValidationFailed(
+            _l("This link is not valid. Check that you copied all of it.")
+        ) from error
+    if not isinstance(payload, dict):
+        raise ValidationFailed(_l("This link is not valid. Check that you copied all of it."))
+    return payload
+
+
+def make_confirm_token(secret_key: str, session: MentoringSession) -> str:
+    return _serializer(secret_key, CONFIRM).dumps({"s": session.id, "m": session.pairing.mentee_id})
+
+
+def session_from_token(
+    secret_key: str, token: str, max_age: timedelta = LINK_MAX_AGE
+) -> MentoringSession:
+    """Return the session a confirmation link names, or raise saying what is wrong."""
+    payload = _load(secret_key, CONFIRM, token, max_age)
+    session = db.session.get(MentoringSession, payload.get("s"))
+    if session is None or session.pairing.mentee_id != payload.get("m"):
+        raise ValidationFailed(_l("This session no longer exists."))
+    return session
+
+
+def make_feedback_token(secret_key: str, pairing: Pairing, stage: FeedbackStage) -> str:
+    return _serializer(secret_key, FEEDBACK).dumps(
+        {"p": pairing.id, "st": stage.value, "m": pairing.mentee_id}
+    )
+
+
+def feedback_from_token(
+    secret_key: str, token: str, max_age: timedelta = LINK_MAX_AGE
+) -> tuple[Pairing, FeedbackStage]:
+    """Return the pairing and stage a feedback link names, or raise saying what is wrong."""
+    payload = _load(secret_key, FEEDBACK, token, max_age)
+    pairing = db.session.get(Pairing, payload.get("p"))
+    try:
+        stage = FeedbackStage(payload.get("st"))
+    except ValueError:
+        pairing = None
+    if pairing is None or pairing.mentee_id != payload.get("m"):
+        raise ValidationFailed(_l("This pairing no longer exists."))
+    return pairing, stage
+
+
+def _absolute_url(endpoint: str, **values) -> str:
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:
+        with current_app.test_request_context():
+            path = url_for(endpoint, **values)
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def _send(recipient: str, language: str, subject, template: str, **context) -> None:
+    with force_locale(language):
+        message = build_message(
+            sender=current_app.config["MAIL_SENDER"],
+            recipient=recipient,
+            subject=str(subject),
+            text=render_template(f"mentoring/email/{template}.txt", **context),
+            html=render_template(f"mentoring/email/{template}.html", **context),
+        )
+    send_message(current_app.config, message)
+
+
+def send_confirmation_request(session: MentoringSession) -> bool:
+    """E-mail a mentee without an account a link to confirm a logged session; call after
+    commit. Mentees with an account are asked in the app (through the reminder engine)."""
+    pairing = session.pairing
+    recipient = pairing.mentee.contact_email
+    if pairing.mentee.account_id is not None:
+        return True
+    if not recipient:
+        log.info("mentee of pairing %s has no e-mail; session %s", pairing.id, session.id)
+        return False
+    token = make_confirm_token(current_app.config["SECRET_KEY"], session)
+    link = _absolute_url("mentoring.confirm_by_link", token=token)
+    try:
+        _send(
+            recipient,
+            current_app.config["BABEL_DEFAULT_LOCALE"],
+            _l("Please confirm your mentoring session"),
+            "confirm_session",
+            session=session,
+            pairing=pairing,
+            link=link,
+            days=LINK_DAYS,
+        )
+    except OSError:
+        log.exception("could not send confirmation link for session %s", session.id)
+        return False
+    return True
+
+
+def send_feedback_request(pairing: Pairing, stage: FeedbackStage) -> bool:
+    """E-mail a mentee without an account a link to give feedback; call after commit."""
+    recipient = pairing.mentee.contact_email
+    if not recipient:
+        return False
+    token = make_feedback_token(current_app.config["SECRET_KEY"], pairing, stage)
+    link = _absolute_url("mentoring.feedback_by_link", token=token)
+    try:
+        _send(
+            recipient,
+            current_app.config["BABEL_DEFAULT_LOCALE"],
+            _l("How is your mentoring going?"),
+            "feedback_request",
+            pairing=pairing,
+            stage=stage,
+            link=link,
+            days=LINK_DAYS,
+        )
+    except OSError:
+        log.exception("could not send feedback link for pairing %s", pairing.id)
+        return False
+    return True

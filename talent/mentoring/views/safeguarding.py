@@ -1,0 +1,134 @@
+"""Raising a safeguarding concern, and the coordinators' follow-up."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from talent.auth import policy
+from talent.auth.guards import permission_required
+from talent.db import utcnow
+from talent.errors import DomainError, NotFound
+from talent.extensions import db
+from talent.mentoring.forms import CloseConcernForm, ConcernForm, ConcernNoteForm
+from talent.mentoring.models import ConcernStatus
+from talent.mentoring.services import safeguarding as service
+from talent.mentoring.views import bp, current_page
+from talent.mentoring.views.pairings import load_pairing_or_404
+from talent.web.forms import show_error_on_form
+
+
+@bp.route("/pairings/<int:pairing_id>/concern", methods=["GET", "POST"])
+@permission_required("mentoring.concerns.raise")
+def raise_concern(pairing_id: int):
+    """Anyone involved in a pairing raises a concern; it goes to the safeguarding lead."""
+    pairing = load_pairing_or_404(pairing_id)
+    policy.authorize(current_user, "mentoring.concerns.raise", pairing)
+    form = ConcernForm()
+    if form.validate_on_submit():
+        try:
+            service.raise_concern(
+                current_user,
+                pairing,
+                summary=form.summary.data,
+                details=form.details.data or "",
+                now=utcnow(),
+            )
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(
+                gettext(
+                    "Thank you. The programme's safeguarding lead has been told and will follow up."
+                ),
+                "success",
+            )
+            return redirect(url_for("mentoring.pairing", pairing_id=pairing.id))
+    return render_template("mentoring/concern_form.html", form=form, pairing=pairing)
+
+
+def _concern_or_404(concern_id: int):
+    concern = service.load_concern(concern_id)
+    if concern is None:
+        raise NotFound(gettext("There is nothing at this address."))
+    policy.authorize(current_user, "mentoring.concerns.manage", concern)
+    return concern
+
+
+@bp.route("/concerns")
+@permission_required("mentoring.concerns.manage")
+def concerns():
+    """Concerns across all pairings, open ones first."""
+    status = request.args.get("status")
+    page = service.concern_list(
+        page=current_page(),
+        status=ConcernStatus(status) if status in set(ConcernStatus) else None,
+    )
+    return render_template("mentoring/concerns.html", page=page, status=status)
+
+
+@bp.route("/concerns/<int:concern_id>")
+@permission_required("mentoring.concerns.manage")
+def concern(concern_id: int):
+    """One concern with its follow-up log."""
+    return render_template(
+        "mentoring/concern.html",
+        concern=_concern_or_404(concern_id),
+        note_form=ConcernNoteForm(),
+        close_form=CloseConcernForm(),
+    )
+
+
+@bp.route("/concerns/<int:concern_id>/notes", methods=["POST"])
+@permission_required("mentoring.concerns.manage")
+def concern_note(concern_id: int):
+    """Add a follow-up note."""
+    concern = _concern_or_404(concern_id)
+    form = ConcernNoteForm()
+    if form.validate_on_submit():
+        try:
+            service.add_concern_note(current_user, concern, body=form.body.data, now=utcnow())
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(gettext("The note is added."), "success")
+            return redirect(url_for("mentoring.concern", concern_id=concern.id))
+    concern = _concern_or_404(concern_id)
+    return render_template(
+        "mentoring/concern.html", concern=concern, note_form=form, close_form=CloseConcernForm()
+    ), 400
+
+
+@bp.route("/concerns/<int:concern_id>/close", methods=["POST"])
+@permission_required("mentoring.concerns.manage")
+def close_concern(concern_id: int):
+    """Close a concern with its outcome."""
+    concern = _concern_or_404(concern_id)
+    form = CloseConcernForm()
+    if form.validate_on_submit():
+        try:
+            service.close_concern(current_user, concern, outcome=form.outcome.data, now=utcnow())
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(gettext("The concern is closed."), "success")
+            return redirect(url_for("mentoring.concern", concern_id=concern.id))
+    concern = _concern_or_404(concern_id)
+    return render_template(
+        "mentoring/concern.html", concern=concern, note_form=ConcernNoteForm(), close_form=form
+    ), 400
+
+
+@bp.route("/concerns/<int:concern_id>/reopen", methods=["POST"])
+@permission_required("mentoring.concerns.manage")
+def reopen_concern(concern_id: int):
+    """Reopen a closed concern."""
+    concern = _concern_or_404(concern_id)
+    service.reopen_concern(current_user, concern, now=utcnow())
+    db.session.commit()
+    flash(gettext("The concern is open again."), "info")
+    return redirect(url_for("mentoring.concern", concern_id=concern.id))
