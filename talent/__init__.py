@@ -62,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     from talent.audit.views import bp as audit_bp
     from talent.auth.views import bp as auth_bp
     from talent.calendar.views import bp as calendar_bp
+    from talent.courses.views import bp as courses_bp
     from talent.home.views import bp as home_bp
     from talent.mentoring.views import bp as mentoring_bp
     from talent.people.views import bp as people_bp
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reminders_bp)
     app.register_blueprint(ledger_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(courses_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

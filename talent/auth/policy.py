@@ -41,6 +41,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "mentoring.feedback.give": frozenset({Role.MENTOR, Role.RESEARCHER, Role.STUDENT}),
     "mentoring.concerns.raise": STAFF | {Role.MENTOR, Role.RESEARCHER, Role.STUDENT},
     "mentoring.concerns.manage": STAFF,
+    # Courses (talent/courses): object rules in the courses section below.
+    "courses.manage": STAFF,
+    "courses.apply": frozenset({Role.RESEARCHER, Role.MENTOR, Role.HOST, Role.TEACHER}),
+    "courses.certificate": STAFF | {Role.RESEARCHER, Role.MENTOR, Role.HOST, Role.TEACHER},
     # Reminders and calendar (talent/reminders, talent/calendar).
     "notifications.read": SIGNED_IN,
     "calendar.subscribe": SIGNED_IN,
@@ -136,6 +140,42 @@ def grantable_roles(user: User) -> list[Role]:
     if Role.ADMIN in user.roles:
         return list(Role)
     return [role for role in Role if role is not Role.ADMIN]
+
+
+# --- courses -----------------------------------------------------------------------------------
+# Coordinators manage every course; a participant acts on their own enrollment only (answer an
+# offer, withdraw, download their certificate). Admins pass every rule through can().
+
+from talent.courses.models import (  # noqa: E402 - rules live next to the others
+    Course,
+    CourseEnrollment,
+    CourseSession,
+)
+
+
+@object_rule("courses.manage", Course)
+def _manage_course(user: User, course: Course) -> bool:
+    return Role.COORDINATOR in user.roles
+
+
+@object_rule("courses.manage", CourseSession)
+def _manage_course_session(user: User, session: CourseSession) -> bool:
+    return Role.COORDINATOR in user.roles
+
+
+@object_rule("courses.manage", CourseEnrollment)
+def _manage_course_enrollment(user: User, enrollment: CourseEnrollment) -> bool:
+    return Role.COORDINATOR in user.roles
+
+
+@object_rule("courses.apply", CourseEnrollment)
+def _own_course_enrollment(user: User, enrollment: CourseEnrollment) -> bool:
+    return enrollment.user_id == user.id
+
+
+@object_rule("courses.certificate", CourseEnrollment)
+def _course_certificate(user: User, enrollment: CourseEnrollment) -> bool:
+    return Role.COORDINATOR in user.roles or enrollment.user_id == user.id
 
 
 # --- mentoring -----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ NAV_ITEMS = (
     NavItem(_l("Home"), "home.index", "home"),
     NavItem(_l("Classes"), "schools.classes", "classes.manage"),
     NavItem(_l("Mentoring"), "mentoring.index", "mentoring.view"),
+    NavItem(_l("Courses"), "courses.index", "home"),
     NavItem(_l("Organisations"), "people.organizations", "organizations.manage"),
     NavItem(_l("Users"), "people.users", "users.manage"),
     NavItem(_l("Deliveries"), "ledger.index", "ledger.manage"),
