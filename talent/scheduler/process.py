@@ -53,6 +53,10 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
             name=job.name,
             next_run_time=datetime.now(UTC),
             replace_existing=True,
+            # A tick that was missed (the process was busy or asleep) still runs, once.
+            misfire_grace_time=None,
+            coalesce=True,
+            max_instances=1,
         )
     return scheduler
 
