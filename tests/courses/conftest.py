@@ -15,6 +15,13 @@ from talent.courses.services.management import new_attendance_code
 from talent.extensions import db
 from talent.people.models import OrganizationKind, Role
 from tests import factories
+from tests.browser.conftest import (  # noqa: F401 - the shared browser fixtures, for test_browser
+    browser,
+    browser_user,
+    live_server,
+    log_in_as,
+    page,
+)
 
 #: A fixed Monday morning: enrollment is open, the course starts three weeks later.
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
