@@ -202,7 +202,9 @@ def change_own_password():
             show_error_on_form(form, error)
         else:
             db.session.commit()
-            login_user(current_user)  # re-issue this session with the new token
+            # Re-issue this session with the new token. Pass the user itself: given the
+            # current_user proxy, Flask-Login would cache the proxy and recurse on next use.
+            login_user(current_user._get_current_object())
             flash(gettext("Your password is changed. Other sessions are logged out."), "success")
             return redirect(url_for("auth.profile"))
     profile_form = ProfileForm(obj=current_user, timezones=timezone_choices())
