@@ -69,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from talent.reminders.ledger_views import bp as ledger_bp
     from talent.reminders.views import bp as reminders_bp
     from talent.schools.views import bp as schools_bp
+    from talent.visits.views import bp as visits_bp
 
     for blueprint in (home_bp, auth_bp, people_bp, audit_bp, schools_bp):
         app.register_blueprint(blueprint)
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(ledger_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(courses_bp)
+    app.register_blueprint(visits_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

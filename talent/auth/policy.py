@@ -49,6 +49,18 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "notifications.read": SIGNED_IN,
     "calendar.subscribe": SIGNED_IN,
     "ledger.manage": STAFF,
+    # Lab visits and activities (talent/visits, talent/activities): object rules at the end.
+    "visits.browse": STAFF | {Role.TEACHER, Role.HOST},
+    "visits.host": STAFF | {Role.HOST},
+    "visits.book": STAFF | {Role.TEACHER},
+    "visits.read": STAFF | {Role.TEACHER, Role.HOST},
+    "visits.manage": STAFF | {Role.TEACHER},
+    "visits.confirm": STAFF | {Role.HOST},
+    "visits.cancel": STAFF | {Role.TEACHER, Role.HOST},
+    "visits.requests": STAFF | {Role.TEACHER, Role.HOST},
+    "visits.blackouts": STAFF | {Role.TEACHER},
+    "activities.read": STAFF | {Role.TEACHER, Role.HOST},
+    "activities.manage": STAFF | {Role.TEACHER},
 }
 
 ObjectRule = Callable[[User, Any], bool]
@@ -286,3 +298,117 @@ def _raise_concern(user: User, pairing: Pairing) -> bool:
 @object_rule("mentoring.concerns.manage", Concern)
 def _manage_concern(user: User, concern: Concern) -> bool:
     return _is_coordinator(user)
+
+
+# --- lab visits and activities -------------------------------------------------------------
+# Hosts manage their own organisation's sites and slots and answer bookings on them; teachers
+# book for their own school's classes and change their school's visits; coordinators do all.
+
+from talent.activities.models import Activity  # noqa: E402 - rules live next to the others
+from talent.visits.models import (  # noqa: E402
+    LabSite,
+    LabVisit,
+    RequestState,
+    SchoolBlackout,
+    VisitRequest,
+    VisitSlot,
+)
+
+
+def _runs_visits(user: User) -> bool:
+    return Role.COORDINATOR in user.roles
+
+
+def _hosts_at(user: User, organization_id: int) -> bool:
+    return Role.HOST in user.roles and user.organization_id == organization_id
+
+
+def _teaches_at(user: User, school_id: int) -> bool:
+    return Role.TEACHER in user.roles and user.organization_id == school_id
+
+
+@object_rule("visits.host", Organization)
+def _host_for_organization(user: User, organization: Organization) -> bool:
+    return _runs_visits(user) or _hosts_at(user, organization.id)
+
+
+@object_rule("visits.host", LabSite)
+def _host_site(user: User, site: LabSite) -> bool:
+    return _runs_visits(user) or _hosts_at(user, site.organization_id)
+
+
+@object_rule("visits.host", VisitSlot)
+def _host_slot(user: User, slot: VisitSlot) -> bool:
+    return _host_site(user, slot.site)
+
+
+@object_rule("visits.book", SchoolClass)
+def _book_for_class(user: User, school_class: SchoolClass) -> bool:
+    return _runs_visits(user) or _teaches_at(user, school_class.school_id)
+
+
+@object_rule("visits.read", LabVisit)
+def _read_visit(user: User, visit: LabVisit) -> bool:
+    return (
+        _runs_visits(user)
+        or _teaches_at(user, visit.school_id)
+        or _hosts_at(user, visit.slot.site.organization_id)
+    )
+
+
+@object_rule("visits.manage", LabVisit)
+def _manage_visit(user: User, visit: LabVisit) -> bool:
+    return _runs_visits(user) or _teaches_at(user, visit.school_id)
+
+
+@object_rule("visits.confirm", LabVisit)
+def _confirm_visit(user: User, visit: LabVisit) -> bool:
+    return _runs_visits(user) or _hosts_at(user, visit.slot.site.organization_id)
+
+
+@object_rule("visits.cancel", LabVisit)
+def _cancel_visit(user: User, visit: LabVisit) -> bool:
+    return _manage_visit(user, visit) or _confirm_visit(user, visit)
+
+
+@object_rule("visits.requests", VisitRequest)
+def _read_request(user: User, request: VisitRequest) -> bool:
+    return (
+        _runs_visits(user)
+        or _teaches_at(user, request.school_id)
+        or (Role.HOST in user.roles and request.state is RequestState.OPEN)
+    )
+
+
+@object_rule("visits.manage", VisitRequest)
+def _manage_request(user: User, request: VisitRequest) -> bool:
+    return _runs_visits(user) or _teaches_at(user, request.school_id)
+
+
+@object_rule("visits.blackouts", Organization)
+def _blackouts_of_school(user: User, school: Organization) -> bool:
+    return _runs_visits(user) or _teaches_at(user, school.id)
+
+
+@object_rule("visits.blackouts", SchoolBlackout)
+def _blackout(user: User, blackout: SchoolBlackout) -> bool:
+    return _runs_visits(user) or _teaches_at(user, blackout.school_id)
+
+
+@object_rule("activities.read", Activity)
+def _read_activity(user: User, activity: Activity) -> bool:
+    return (
+        _runs_visits(user)
+        or _teaches_at(user, activity.school_id)
+        or (activity.partner_id is not None and _hosts_at(user, activity.partner_id))
+    )
+
+
+@object_rule("activities.manage", Activity)
+def _manage_activity(user: User, activity: Activity) -> bool:
+    return _runs_visits(user) or _teaches_at(user, activity.school_id)
+
+
+@object_rule("activities.manage", Organization)
+def _activities_of_school(user: User, school: Organization) -> bool:
+    return _runs_visits(user) or _teaches_at(user, school.id)

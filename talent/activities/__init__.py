@@ -1,0 +1,1 @@
+"""Guest lectures, work placements and projects: collaboration besides lab visits."""

@@ -1,0 +1,195 @@
+"""Reading visits: the list and a school's history, one visit's page, the month calendar.
+
+Each function issues a fixed number of queries however many rows there are.
+"""
+
+from __future__ import annotations
+
+import calendar
+import enum
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from talent.extensions import db
+from talent.people.models import Role, User
+from talent.visits.models import (
+    LabSite,
+    LabVisit,
+    VisitParticipant,
+    VisitSlot,
+    VisitState,
+)
+from talent.visits.services.common import at_local, platform_zone
+from talent.visits.services.slots import SlotFilter, slots_query
+
+
+class When(enum.StrEnum):
+    UPCOMING = "upcoming"
+    PAST = "past"
+
+
+def _with_slot(query: sa.Select) -> sa.Select:
+    return (
+        query.join(LabVisit.slot)
+        .join(VisitSlot.site)
+        .options(
+            contains_eager(LabVisit.slot)
+            .contains_eager(VisitSlot.site)
+            .joinedload(LabSite.organization),
+            joinedload(LabVisit.school_class),
+            joinedload(LabVisit.school),
+            joinedload(LabVisit.teacher),
+        )
+    )
+
+
+def scope_visits(query: sa.Select, user: User) -> sa.Select:
+    """Limit visits to those the user may see: their school's, or their organisation's sites'."""
+    if user.has_role(Role.ADMIN, Role.COORDINATOR):
+        return query
+    own = user.organization_id if user.organization_id is not None else -1
+    conditions = []
+    if user.has_role(Role.TEACHER):
+        conditions.append(LabVisit.school_id == own)
+    if user.has_role(Role.HOST):
+        conditions.append(LabSite.organization_id == own)
+    return query.where(sa.or_(*conditions) if conditions else sa.false())
+
+
+def visits_query(
+    user: User,
+    *,
+    school_id: int | None = None,
+    organization_id: int | None = None,
+    state: VisitState | None = None,
+    when: When | None = None,
+    now: datetime,
+) -> sa.Select:
+    """The visits a user may see, filtered; upcoming soonest first, past newest first."""
+    query = scope_visits(_with_slot(sa.select(LabVisit)), user)
+    if school_id is not None:
+        query = query.where(LabVisit.school_id == school_id)
+    if organization_id is not None:
+        query = query.where(LabSite.organization_id == organization_id)
+    if state is not None:
+        query = query.where(LabVisit.state == state)
+    if when is When.UPCOMING:
+        query = query.where(VisitSlot.ends_at >= now).order_by(VisitSlot.starts_at, LabVisit.id)
+    elif when is When.PAST:
+        query = query.where(VisitSlot.ends_at < now).order_by(
+            VisitSlot.starts_at.desc(), LabVisit.id.desc()
+        )
+    else:
+        query = query.order_by(VisitSlot.starts_at.desc(), LabVisit.id.desc())
+    return query
+
+
+def visit_page(visit_id: int) -> LabVisit | None:
+    """One visit with everything its page shows."""
+    query = (
+        _with_slot(sa.select(LabVisit))
+        .where(LabVisit.id == visit_id)
+        .options(
+            contains_eager(LabVisit.slot).joinedload(VisitSlot.host_contact),
+            joinedload(LabVisit.booked_by),
+            joinedload(LabVisit.decided_by),
+            joinedload(LabVisit.cancelled_by),
+            selectinload(LabVisit.participants).joinedload(VisitParticipant.student),
+            selectinload(LabVisit.checklist),
+        )
+    )
+    return db.session.scalar(query)
+
+
+def slot_page(slot_id: int) -> VisitSlot | None:
+    """One slot with its site, host and the visits booked on it."""
+    query = (
+        sa.select(VisitSlot)
+        .where(VisitSlot.id == slot_id)
+        .options(
+            joinedload(VisitSlot.site).joinedload(LabSite.organization),
+            joinedload(VisitSlot.host_contact),
+            selectinload(VisitSlot.visits).options(
+                joinedload(LabVisit.school_class),
+                joinedload(LabVisit.school),
+                joinedload(LabVisit.teacher),
+            ),
+        )
+    )
+    return db.session.scalar(query)
+
+
+# The month calendar ---------------------------------------------------------------------------
+
+
+@dataclass
+class Day:
+    day: date
+    in_month: bool
+    slots: list[VisitSlot] = field(default_factory=list)
+    visits: list[LabVisit] = field(default_factory=list)
+
+
+@dataclass
+class Month:
+    first: date
+    weeks: list[list[Day]]
+
+    @property
+    def previous(self) -> date:
+        return (self.first - timedelta(days=1)).replace(day=1)
+
+    @property
+    def next(self) -> date:
+        return (self.first + timedelta(days=32)).replace(day=1)
+
+
+def month_calendar(
+    user: User,
+    first: date,
+    *,
+    criteria: SlotFilter,
+    now: datetime,
+    zone: ZoneInfo | None = None,
+) -> Month:
+    """The weeks (Monday first) of a month with its open slots and the user's visits."""
+    zone = zone or platform_zone()
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    start_day, end_day = weeks[0][0], weeks[-1][-1]
+    days = {d: Day(d, d.month == first.month) for week in weeks for d in week}
+    span = SlotFilter(
+        start_on=start_day,
+        end_on=end_day,
+        topic=criteria.topic,
+        organization_id=criteria.organization_id,
+        min_free=criteria.min_free,
+    )
+    for slot in db.session.scalars(slots_query(span, now=now, zone=zone)):
+        days[slot.starts_at.astimezone(zone).date()].slots.append(slot)
+    visits = visits_query(user, now=now).where(
+        VisitSlot.starts_at >= at_local(start_day, time(0), zone),
+        VisitSlot.starts_at < at_local(end_day + timedelta(days=1), time(0), zone),
+    )
+    for visit in db.session.scalars(visits.order_by(None).order_by(VisitSlot.starts_at)):
+        days[visit.slot.starts_at.astimezone(zone).date()].visits.append(visit)
+    return Month(first, [[days[d] for d in week] for week in weeks])
+
+
+def present_counts(visit_ids) -> dict[int, int]:
+    """How many pupils were present per visit, in one query."""
+    ids = list(visit_ids)
+    found: dict[int, int] = defaultdict(int)
+    if not ids:
+        return found
+    rows = db.session.execute(
+        sa.select(VisitParticipant.visit_id, sa.func.count())
+        .where(VisitParticipant.visit_id.in_(ids), VisitParticipant.attended.is_(True))
+        .group_by(VisitParticipant.visit_id)
+    )
+    found.update({visit_id: count for visit_id, count in rows})
+    return found

@@ -1,0 +1,227 @@
+"""Visit requests and the hosts' proposals; a school's blackout dates."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
+from flask_login import current_user
+
+from talent.auth import policy
+from talent.auth.guards import permission_required
+from talent.db import utcnow
+from talent.errors import DomainError
+from talent.extensions import db
+from talent.people.models import Organization, User
+from talent.schools.models import SchoolClass
+from talent.schools.services import school_year_of
+from talent.visits.forms import BlackoutForm, EmptyForm, ProposeForm, RequestForm
+from talent.visits.models import LabSite, RequestState, SchoolBlackout, VisitRequest, VisitSlot
+from talent.visits.services import blackouts, slots
+from talent.visits.services import requests as visit_requests
+from talent.visits.services.common import local_day, show_day, show_span
+from talent.visits.views import (
+    PER_PAGE,
+    bp,
+    class_options,
+    current_page,
+    load,
+    own_organization_id,
+    school_options,
+    show_problems,
+    teacher_options,
+    works_everywhere,
+)
+
+
+@bp.route("/requests")
+@permission_required("visits.requests")
+def request_list():
+    """Open requests: a school's own (teachers), every open one (hosts and staff)."""
+    query = visit_requests.visible_requests_query(current_user, today=local_day(utcnow()))
+    page = db.paginate(query, page=current_page(), per_page=PER_PAGE, error_out=False)
+    return render_template("visits/requests.html", page=page)
+
+
+@bp.route("/requests/new", methods=["GET", "POST"])
+@permission_required("visits.book")
+def new_request():
+    """Ask the hosts for a visit when no published slot fits."""
+    classes = class_options(school_year_of(local_day(utcnow())) - 1)
+    chosen_class = None
+    class_id = request.form.get("class_id", type=int) or request.args.get("class_id", type=int)
+    if class_id:
+        chosen_class = db.session.get(SchoolClass, class_id)
+    teachers = None
+    if works_everywhere():
+        teachers = teacher_options(chosen_class.school_id) if chosen_class else []
+    form = RequestForm(classes=classes, teachers=teachers)
+    if form.validate_on_submit():
+        school_class = load(SchoolClass, form.class_id.data, "visits.book")
+        teacher = (
+            db.session.get(User, form.teacher_id.data)
+            if form.teacher_id is not None
+            else current_user
+        )
+        try:
+            created = visit_requests.post_request(
+                current_user,
+                school_class=school_class,
+                teacher=teacher,
+                topic=form.topic.data,
+                pupils_count=form.pupils_count.data,
+                adults_count=form.adults_count.data,
+                earliest_on=form.earliest_on.data,
+                latest_on=form.latest_on.data,
+                notes=form.notes.data,
+                now=utcnow(),
+            )
+        except DomainError as error:
+            show_problems(form, error)
+        else:
+            db.session.commit()
+            flash(gettext("Your request is posted. Hosts can now propose a slot."), "success")
+            return redirect(url_for("visits.visit_request", request_id=created.id))
+    return render_template("visits/request_form.html", form=form)
+
+
+@bp.route("/requests/<int:request_id>")
+@permission_required("visits.requests")
+def visit_request(request_id: int):
+    """A request and the slots proposed for it."""
+    found = load(VisitRequest, request_id, "visits.requests")
+    return render_template(
+        "visits/request.html",
+        visit_request=found,
+        may_manage=policy.can(current_user, "visits.manage", found),
+        may_propose=policy.has_permission(current_user, "visits.host")
+        and found.state is RequestState.OPEN,
+        button=EmptyForm(),
+        now=utcnow(),
+    )
+
+
+def _proposable_slots(visit_request: VisitRequest) -> list[tuple[int, str]]:
+    criteria = slots.SlotFilter(
+        start_on=visit_request.earliest_on,
+        end_on=visit_request.latest_on,
+        min_free=visit_request.persons,
+        organization_id=None if works_everywhere() else own_organization_id(),
+    )
+    query = slots.slots_query(criteria, now=utcnow())
+    return [
+        (slot.id, f"{show_span(slot.starts_at, slot.ends_at)} · {slot.site.name} · {slot.topic}")
+        for slot in db.session.scalars(query.limit(200))
+    ]
+
+
+@bp.route("/requests/<int:request_id>/propose", methods=["GET", "POST"])
+@permission_required("visits.host")
+def propose(request_id: int):
+    """Answer a request with one of the host's slots in the teacher's window."""
+    found = load(VisitRequest, request_id, "visits.requests")
+    form = ProposeForm(slots=_proposable_slots(found))
+    if form.validate_on_submit():
+        slot = db.session.get(VisitSlot, form.slot_id.data)
+        try:
+            policy.authorize(current_user, "visits.host", slot)
+            visit_requests.propose_slot(
+                current_user, found, slot, message=form.message.data, now=utcnow()
+            )
+        except DomainError as error:
+            show_problems(form, error)
+        else:
+            db.session.commit()
+            flash(gettext("Your proposal is sent to the teacher."), "success")
+            return redirect(url_for("visits.visit_request", request_id=found.id))
+    return render_template(
+        "visits/propose.html",
+        visit_request=found,
+        form=form,
+        sites_exist=db.session.scalar(
+            sa.select(sa.func.count(LabSite.id)).where(
+                LabSite.organization_id == own_organization_id()
+            )
+        )
+        > 0,
+    )
+
+
+@bp.route("/requests/<int:request_id>/withdraw", methods=["POST"])
+@permission_required("visits.manage")
+def withdraw_request(request_id: int):
+    """Withdraw an open request."""
+    found = load(VisitRequest, request_id, "visits.requests")
+    policy.authorize(current_user, "visits.manage", found)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            visit_requests.withdraw_request(current_user, found, now=utcnow())
+        except DomainError as error:
+            show_problems(form, error)
+        else:
+            db.session.commit()
+            flash(gettext("The request is withdrawn."), "success")
+    return redirect(url_for("visits.visit_request", request_id=request_id))
+
+
+# Blackouts --------------------------------------------------------------------------------------
+
+
+@bp.route("/blackouts", methods=["GET", "POST"])
+@permission_required("visits.blackouts")
+def blackout_list():
+    """A school's holidays and exam weeks, when its classes take no visits; add more."""
+    chooses = works_everywhere()
+    form = BlackoutForm(schools=school_options() if chooses else None)
+    if form.validate_on_submit():
+        school_id = form.school_id.data if chooses else own_organization_id()
+        school = db.session.get(Organization, school_id)
+        if school is not None:
+            policy.authorize(current_user, "visits.blackouts", school)
+        try:
+            _, affected = blackouts.add_blackout(
+                current_user,
+                school,
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+                reason=form.reason.data,
+                now=utcnow(),
+            )
+        except DomainError as error:
+            show_problems(form, error)
+        else:
+            db.session.commit()
+            flash(gettext("The dates are saved."), "success")
+            if affected:
+                flash(
+                    ngettext(
+                        "%(num)d visit already booked falls in these dates: %(days)s. Move or "
+                        "cancel it.",
+                        "%(num)d visits already booked fall in these dates: %(days)s. Move or "
+                        "cancel them.",
+                        len(affected),
+                        days=", ".join(show_day(local_day(v.slot.starts_at)) for v in affected),
+                    ),
+                    "warning",
+                )
+            return redirect(url_for("visits.blackout_list"))
+    query = blackouts.blackouts_query(
+        school_id=None if chooses else own_organization_id(),
+        from_day=local_day(utcnow()),
+    )
+    page = db.paginate(query, page=current_page(), per_page=PER_PAGE, error_out=False)
+    return render_template("visits/blackouts.html", form=form, page=page, button=EmptyForm())
+
+
+@bp.route("/blackouts/<int:blackout_id>/delete", methods=["POST"])
+@permission_required("visits.blackouts")
+def delete_blackout(blackout_id: int):
+    """Remove blackout dates."""
+    found = load(SchoolBlackout, blackout_id, "visits.blackouts")
+    form = EmptyForm()
+    if form.validate_on_submit():
+        blackouts.remove_blackout(current_user, found, now=utcnow())
+        db.session.commit()
+        flash(gettext("The dates are removed."), "success")
+    return redirect(url_for("visits.blackout_list"))
