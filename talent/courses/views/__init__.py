@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, request
+from flask_babel import format_datetime, format_time, get_timezone
 from flask_login import current_user
 
 from talent.auth import policy
@@ -33,7 +34,16 @@ def _template_helpers() -> dict:
         "ADMISSION_LABELS": ADMISSION_LABELS,
         "EnrollmentState": EnrollmentState,
         "display_code": display_code,
+        "until": _until,
     }
+
+
+def _until(start: datetime, end: datetime) -> str:
+    """The end of a span as the reader wants it: only the clock time when on the same day."""
+    zone = get_timezone()
+    if start.astimezone(zone).date() == end.astimezone(zone).date():
+        return format_time(end, "HH:mm")
+    return format_datetime(end, "d. MMM y HH:mm")
 
 
 def page_number() -> int:
