@@ -59,6 +59,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from talent.activities.views import bp as activities_bp
     from talent.audit.views import bp as audit_bp
     from talent.auth.views import bp as auth_bp
     from talent.calendar.views import bp as calendar_bp
@@ -79,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(courses_bp)
     app.register_blueprint(visits_bp)
+    app.register_blueprint(activities_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -23,6 +23,7 @@ NAV_ITEMS = (
     NavItem(_l("Mentoring"), "mentoring.index", "mentoring.view"),
     NavItem(_l("Courses"), "courses.index", "home"),
     NavItem(_l("Lab visits"), "visits.index", "visits.read"),
+    NavItem(_l("Activities"), "activities.index", "activities.read"),
     NavItem(_l("Organisations"), "people.organizations", "organizations.manage"),
     NavItem(_l("Users"), "people.users", "users.manage"),
     NavItem(_l("Deliveries"), "ledger.index", "ledger.manage"),

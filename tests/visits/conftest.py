@@ -57,10 +57,16 @@ def give_consents(pupils, *, on: date = date(2026, 8, 20)) -> None:
     db.session.flush()
 
 
+@pytest.fixture(autouse=True)
+def english(client):
+    """The tests read English messages, also where nobody is logged in."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 @pytest.fixture
 def in_request(app):
     """Service tests read translated messages, which need a request's locale."""
-    with app.test_request_context():
+    with app.test_request_context(headers={"Accept-Language": "en"}):
         yield
 
 
@@ -70,13 +76,15 @@ def world(app, make):
     other_school = make.school("Oslo katedralskole")
     school_class = make.school_class(school, "2STA")
     pupils = [make.student(school_class, f"Pupil {n:02d}") for n in range(1, 25)]
-    teacher = make.user(Role.TEACHER, organization=school, name="Tina Teacher")
-    other_teacher = make.user(Role.TEACHER, organization=other_school, name="Otto Other")
+    teacher = make.user(Role.TEACHER, organization=school, name="Tina Teacher", language="en")
+    other_teacher = make.user(
+        Role.TEACHER, organization=other_school, name="Otto Other", language="en"
+    )
     company = make.organization("Nordic Nanovector", OrganizationKind.COMPANY)
     other_company = make.organization("Oncoinvent", OrganizationKind.COMPANY)
-    host = make.user(Role.HOST, organization=company, name="Hanna Host")
-    other_host = make.user(Role.HOST, organization=other_company, name="Ole Host")
-    coordinator = make.user(Role.COORDINATOR, name="Cora Coordinator")
+    host = make.user(Role.HOST, organization=company, name="Hanna Host", language="en")
+    other_host = make.user(Role.HOST, organization=other_company, name="Ole Host", language="en")
+    coordinator = make.user(Role.COORDINATOR, name="Cora Coordinator", language="en")
     site = add_site(company)
     db.session.commit()
     return SimpleNamespace(

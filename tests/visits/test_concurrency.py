@@ -35,7 +35,7 @@ def test_simultaneous_bookings_never_exceed_capacity(app, world, make):
     lock = threading.Lock()
 
     def attempt(class_id: int, pupil_ids: list[int]) -> None:
-        with app.app_context(), app.test_request_context():
+        with app.app_context(), app.test_request_context(headers={"Accept-Language": "en"}):
             try:
                 barrier.wait(timeout=30)
                 school_class = db.session.get(SchoolClass, class_id)
