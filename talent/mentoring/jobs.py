@@ -66,11 +66,11 @@ def request_feedback(now: datetime) -> int:
     return len(asked)
 
 
-#: What the scheduler should run, and how often (minutes).
-JOBS = (
-    (lapse_proposals, 15),
-    (nudge_overdue_pairings, 60),
-    (close_silent_pairings, 60),
-    (warn_expiring_vetting, 24 * 60),
-    (request_feedback, 60),
+#: For talent.scheduler.jobs.JOBS: ScheduledJob(name, func, every_seconds) for each.
+SCHEDULED = (
+    ("mentoring-lapse-proposals", lapse_proposals, 15 * 60),
+    ("mentoring-nudge-overdue", nudge_overdue_pairings, 60 * 60),
+    ("mentoring-close-silent", close_silent_pairings, 60 * 60),
+    ("mentoring-expiring-vetting", warn_expiring_vetting, 6 * 60 * 60),
+    ("mentoring-request-feedback", request_feedback, 60 * 60),
 )

@@ -49,6 +49,7 @@ ROUTES = {
         "POST",
         "/mentoring/sessions/{session}/confirm",
     ),
+    "mentoring.resend_confirmation": (MENTOR, "POST", "/mentoring/sessions/{session}/resend"),
     "mentoring.confirm_by_link": (EVERYONE, "GET", "/mentoring/confirm/not-a-token"),
     "mentoring.plan": (MENTOR, "GET", "/mentoring/pairings/{p}/plan"),
     "mentoring.cancel_planned": (MENTOR, "POST", "/mentoring/planned/{planned}/cancel"),

@@ -399,3 +399,18 @@ def test_planning_a_session_in_the_past_is_explained(client, login, world):
     login(world.other_mentor.user)
     assert client.get(f"/mentoring/planned/{planned_id}.ics").status_code == 403
     assert client.post(f"/mentoring/planned/{planned_id}/cancel").status_code == 403
+
+
+def test_the_mentor_resends_the_confirmation_link(client, login, world, mk, monkeypatch):
+    outbox = []
+    monkeypatch.setattr(links, "send_message", lambda config, message: outbox.append(message))
+    pupil = mk.pupil(contact_email="pupil@example.org")
+    pairing = mk.pairing(world.mentor, pupil, world.programme)
+    session = mk.session(pairing)
+    db.session.commit()
+    login(world.mentor.user)
+    assert client.post(f"/mentoring/sessions/{session.id}/resend").status_code == 302
+    assert [m["To"] for m in outbox] == ["pupil@example.org"]
+    client.post("/logout")
+    login(world.other_mentor.user)
+    assert client.post(f"/mentoring/sessions/{session.id}/resend").status_code == 403

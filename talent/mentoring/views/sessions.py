@@ -104,6 +104,24 @@ def edit_session(session_id: int):
     ), status
 
 
+@bp.route("/sessions/<int:session_id>/resend", methods=["POST"])
+@permission_required("mentoring.sessions.log")
+def resend_confirmation(session_id: int):
+    """E-mail a pupil without an account the confirmation link again."""
+    session = get_or_404(MentoringSession, session_id)
+    policy.authorize(current_user, "mentoring.sessions.log", session)
+    if session.confirmed_at is not None:
+        flash(gettext("This session is already confirmed."), "info")
+    elif links.send_confirmation_request(session):
+        flash(gettext("The confirmation link is sent again."), "success")
+    else:
+        flash(
+            gettext("The mentee has no e-mail address. Ask the coordinator to add one."),
+            "warning",
+        )
+    return redirect(url_for("mentoring.pairing", pairing_id=session.pairing_id))
+
+
 def _answer(form: ConfirmForm, session: MentoringSession, by) -> bool:
     """Apply a confirm-or-dispute answer; True when it was taken."""
     try:
