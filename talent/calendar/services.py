@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -13,6 +14,9 @@ from talent.extensions import db
 from talent.people.models import User
 
 log = logging.getLogger(__name__)
+
+#: What new_feed_token() makes: anything else is not looked up at all.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 #: How far back and ahead a feed reaches.
 PAST = timedelta(days=30)
@@ -49,7 +53,7 @@ def revoke_feed(user: User, *, now: datetime) -> bool:
 
 def feed_by_token(token: str) -> CalendarFeed | None:
     """The live feed with this token, if its owner is still active."""
-    if not token or len(token) > 64:
+    if not _TOKEN.fullmatch(token or ""):
         return None
     feed = db.session.scalar(
         sa.select(CalendarFeed)

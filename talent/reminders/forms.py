@@ -62,6 +62,11 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def _printable(form, field) -> None:
+    if field.data and not field.data.isprintable():
+        raise ValidationError(_l("Use letters, digits and punctuation only."))
+
+
 class LedgerFilterForm(FlaskForm):
     """Filters of the ledger, sent in the query string."""
 
@@ -81,7 +86,9 @@ class LedgerFilterForm(FlaskForm):
         invalid_choice_message=CHOOSE_FROM_LIST,
     )
     recipient = SearchField(
-        _l("Recipient name or e-mail contains"), filters=[_strip], validators=[Length(max=200)]
+        _l("Recipient name or e-mail contains"),
+        filters=[_strip],
+        validators=[Length(max=200), _printable],
     )
     date_from = DateField(
         _l("Due from"),

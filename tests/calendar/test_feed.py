@@ -64,7 +64,7 @@ def _feed_url(client) -> str:
 def test_a_user_makes_a_feed_and_it_parses_with_zones_and_alarms(
     app, client, make, login, provider, caplog
 ):
-    user = login(make.user(Role.TEACHER, name="Kari"))
+    user = login(make.user(Role.TEACHER, language="en", name="Kari"))
     page = client.get("/profile").get_data(as_text=True)
     assert "Make my calendar address" in page and ".ics" not in page
     assert client.post("/calendar/feed").status_code == 302
@@ -98,7 +98,7 @@ def test_a_user_makes_a_feed_and_it_parses_with_zones_and_alarms(
 
 
 def test_replacing_the_address_kills_the_old_one(app, client, make, login):
-    login(make.user(Role.MENTOR))
+    login(make.user(Role.MENTOR, language="en"))
     client.post("/calendar/feed")
     old = _feed_url(client)
     client.post("/calendar/feed")
@@ -109,7 +109,7 @@ def test_replacing_the_address_kills_the_old_one(app, client, make, login):
 
 
 def test_a_revoked_address_is_not_found(app, client, make, login):
-    login(make.user(Role.STUDENT))
+    login(make.user(Role.STUDENT, language="en"))
     client.post("/calendar/feed")
     url = _feed_url(client)
     response = client.post("/calendar/feed/revoke", follow_redirects=True)
@@ -119,7 +119,7 @@ def test_a_revoked_address_is_not_found(app, client, make, login):
 
 
 def test_a_deactivated_users_feed_is_not_found(app, client, make):
-    user = make.user(Role.HOST)
+    user = make.user(Role.HOST, language="en")
     feed = CalendarFeed(user_id=user.id)
     db.session.add(feed)
     user.is_active = False
@@ -139,7 +139,7 @@ def test_managing_the_feed_needs_a_login(app, client):
 
 
 def test_one_event_downloads_as_an_ics_file(app, make):
-    event = _lab_visit(make.user(Role.TEACHER))
+    event = _lab_visit(make.user(Role.TEACHER, language="en"))
     with app.test_request_context():
         response = event_download(event, now=utcnow())
     assert response.mimetype == "text/calendar"

@@ -34,7 +34,7 @@ def _delivered(user, count=1, *, read=False, kind="test.account_notice", context
 
 
 def test_the_inbox_lists_delivered_items_and_the_nav_counts_unread(app, client, make, login):
-    user = login(make.user(Role.TEACHER))
+    user = login(make.user(Role.TEACHER, language="en"))
     _delivered(user, 2)
     _delivered(user, 1, read=True, kind="reminders.test", context={"requested_at": NOW})
     notify(user, "test.account_notice", None, now=NOW, discriminator="pending")
@@ -50,11 +50,11 @@ def test_the_inbox_lists_delivered_items_and_the_nav_counts_unread(app, client, 
 
 
 def test_the_inbox_query_count_does_not_grow(app, client, make, login, count_queries):
-    user = login(make.user(Role.TEACHER))
+    user = login(make.user(Role.TEACHER, language="en"))
     _delivered(user, 2)
     with count_queries() as few:
         assert client.get("/inbox").status_code == 200
-    _delivered(make.user(Role.HOST), 5)
+    _delivered(make.user(Role.HOST, language="en"), 5)
     for n in range(20):
         _delivered(user, 1, kind="reminders.test", context={"requested_at": NOW + timedelta(n)})
     with count_queries() as many:
@@ -63,7 +63,7 @@ def test_the_inbox_query_count_does_not_grow(app, client, make, login, count_que
 
 
 def test_open_marks_read_and_goes_to_the_thing(app, client, make, login):
-    user = login(make.user(Role.TEACHER))
+    user = login(make.user(Role.TEACHER, language="en"))
     [row_id] = _delivered(user, kind="reminders.test", context={"requested_at": NOW})
     response = client.post(f"/inbox/{row_id}/open")
     assert response.status_code == 302 and response.headers["Location"] == "/inbox"
@@ -71,7 +71,7 @@ def test_open_marks_read_and_goes_to_the_thing(app, client, make, login):
 
 
 def test_mark_read_and_mark_all_read(app, client, make, login):
-    user = login(make.user(Role.TEACHER))
+    user = login(make.user(Role.TEACHER, language="en"))
     first, *rest = _delivered(user, 3)
     assert client.post(f"/inbox/{first}/read").status_code == 302
     db.session.expire_all()
@@ -85,14 +85,14 @@ def test_mark_read_and_mark_all_read(app, client, make, login):
 
 @pytest.mark.parametrize("action", ["open", "read"])
 def test_someone_elses_notification_is_not_found(app, client, make, login, action):
-    [theirs] = _delivered(make.user(Role.HOST))
-    login(make.user(Role.ADMIN))
+    [theirs] = _delivered(make.user(Role.HOST, language="en"))
+    login(make.user(Role.ADMIN, language="en"))
     assert client.post(f"/inbox/{theirs}/{action}").status_code == 404
     assert db.session.get(Notification, theirs).read_at is None
 
 
 def test_preferences_are_saved_but_account_and_safety_stay_on(app, client, make, login):
-    user = login(make.user(Role.TEACHER))
+    user = login(make.user(Role.TEACHER, language="en"))
     page = client.get("/notifications/preferences").get_data(as_text=True)
     assert page.count("checked") == 14  # everything on by default
     assert page.count("disabled") == 4  # account and safety, both channels
@@ -116,7 +116,7 @@ def test_preferences_are_saved_but_account_and_safety_stay_on(app, client, make,
 
 
 def test_a_made_up_preference_is_refused_next_to_the_field(app, client, make, login):
-    login(make.user(Role.TEACHER))
+    login(make.user(Role.TEACHER, language="en"))
     response = client.post(
         "/notifications/preferences", data={"choices": ["visits:pigeon", "courses:email"]}
     )
@@ -127,8 +127,8 @@ def test_a_made_up_preference_is_refused_next_to_the_field(app, client, make, lo
 
 
 def _ledger_world(make):
-    kari = make.user(Role.TEACHER, name="Kari Nordmann", email="kari@example.org")
-    sam = make.user(Role.HOST, name="Sam Smith", email="sam@example.org")
+    kari = make.user(Role.TEACHER, language="en", name="Kari Nordmann", email="kari@example.org")
+    sam = make.user(Role.HOST, language="en", name="Sam Smith", email="sam@example.org")
     pending = notify(kari, "test.account_notice", None, now=NOW, discriminator="p")
     failed = notify(
         sam,
@@ -146,7 +146,7 @@ def _ledger_world(make):
 
 def test_the_ledger_filters_and_shows_errors(app, client, make, login, count_queries):
     pending, failed = _ledger_world(make)
-    login(make.user(Role.COORDINATOR))
+    login(make.user(Role.COORDINATOR, language="en"))
     page = client.get("/ledger/").get_data(as_text=True)
     assert page.count('data-testid="ledger-row"') == 2
     assert "Gave up after 6 attempts. The SMTP server refused the connection." in page
@@ -167,7 +167,13 @@ def test_the_ledger_filters_and_shows_errors(app, client, make, login, count_que
     with count_queries() as few:
         client.get("/ledger/")
     for n in range(30):
-        notify(make.user(Role.MENTOR), "test.account_notice", None, now=NOW, discriminator=str(n))
+        notify(
+            make.user(Role.MENTOR, language="en"),
+            "test.account_notice",
+            None,
+            now=NOW,
+            discriminator=str(n),
+        )
     db.session.commit()
     with count_queries() as many:
         client.get("/ledger/")
@@ -190,14 +196,14 @@ def test_the_ledger_filters_and_shows_errors(app, client, make, login, count_que
 )
 def test_bad_ledger_filters_never_break_the_page(app, client, make, login, query):
     _ledger_world(make)
-    login(make.user(Role.ADMIN))
+    login(make.user(Role.ADMIN, language="en"))
     response = client.get(f"/ledger/?{query}")
     assert response.status_code == 200
 
 
 def test_retry_a_failed_and_cancel_a_pending_delivery(app, client, make, login):
     pending, failed = _ledger_world(make)
-    login(make.user(Role.COORDINATOR))
+    login(make.user(Role.COORDINATOR, language="en"))
     assert client.post(f"/ledger/{failed}/retry").status_code == 302
     assert client.post(f"/ledger/{pending}/cancel").status_code == 302
     db.session.expire_all()
@@ -215,7 +221,7 @@ def test_retry_a_failed_and_cancel_a_pending_delivery(app, client, make, login):
 
 
 def test_staff_can_send_themselves_a_test_message(app, client, make, login):
-    staff = login(make.user(Role.COORDINATOR))
+    staff = login(make.user(Role.COORDINATOR, language="en"))
     response = client.post("/ledger/test-message", follow_redirects=True)
     assert f"A test message to {staff.email} is queued" in response.get_data(as_text=True)
     [row] = db.session.scalars(sa.select(Notification)).all()
