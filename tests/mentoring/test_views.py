@@ -13,6 +13,7 @@ from talent.extensions import db
 from talent.mentoring import links
 from talent.mentoring.models import (
     Concern,
+    FeedbackStage,
     MenteeProfile,
     MentoringSession,
     MentorProfile,
@@ -414,3 +415,65 @@ def test_the_mentor_resends_the_confirmation_link(client, login, world, mk, monk
     client.post("/logout")
     login(world.other_mentor.user)
     assert client.post(f"/mentoring/sessions/{session.id}/resend").status_code == 403
+
+
+def test_feedback_in_the_app_and_by_link(client, app, login, world, mk):
+    world.pairing.state = PairingState.COMPLETED
+    pupil = mk.pupil(contact_email="pupil@example.org")
+    finished = mk.pairing(world.mentor, pupil, world.programme, state=PairingState.COMPLETED)
+    db.session.commit()
+    login(world.mentor.user)
+    url = f"/mentoring/pairings/{world.pairing.id}/feedback"
+    assert client.get(f"{url}?stage=end").status_code == 200
+    response = client.post(url, data={"stage": "end", "rating": "9"})
+    assert response.status_code == 200 and 'aria-invalid="true"' in page(response)
+    assert client.post(url, data={"stage": "end", "rating": "4"}).status_code == 302
+    assert "data-feedback-given" in page(client.get(f"{url}?stage=end"))
+
+    token = links.make_feedback_token(app.config["SECRET_KEY"], finished, FeedbackStage.END)
+    client.post("/logout")
+    link = f"/mentoring/feedback/{token}"
+    assert "Magnus Mentor" in page(client.get(link))
+    assert client.post(link, data={"rating": "5", "comment": "Great"}).status_code == 302
+    assert "data-feedback-given" in page(client.get(link))
+    assert client.post(link, data={"rating": "5"}).status_code == 200  # already given
+    assert client.get("/mentoring/feedback/garbage").status_code == 400
+
+
+def test_coordinator_creates_a_programme_with_bad_input_explained(client, login, world):
+    login(world.lead)
+    data = {
+        "name": "Researchers 2027",
+        "safeguarding_lead": world.lead.id,
+        "pupil_cadence_days": "3",
+        "researcher_cadence_days": "30",
+        "proposal_days": "5",
+    }
+    response = client.post("/mentoring/programmes/new", data=data)
+    assert response.status_code == 200 and "Between 7 and 120 days." in page(response)
+    data["pupil_cadence_days"] = "21"
+    assert client.post("/mentoring/programmes/new", data=data).status_code == 302
+    assert "Researchers 2027" in page(client.get("/mentoring/programmes"))
+    response = client.post("/mentoring/programmes/new", data=data)
+    assert "already exists" in page(response)
+    data["safeguarding_lead"] = world.mentor.user_id
+    assert "Not a valid choice" in page(client.post("/mentoring/programmes/new", data=data))
+
+
+def test_decline_with_a_reason_and_end_early(client, login, world, mk):
+    proposal = mk.pairing(world.mentor, mk.pupil(), world.programme, state=PairingState.PROPOSED)
+    proposal.respond_by = datetime.now(UTC) + timedelta(days=3)
+    db.session.commit()
+    login(world.mentor.user)
+    assert client.get(f"/mentoring/pairings/{proposal.id}/decline").status_code == 200
+    response = client.post(
+        f"/mentoring/pairings/{proposal.id}/decline", data={"reason": "Away all spring"}
+    )
+    assert response.status_code == 302
+    assert db.session.get(Pairing, proposal.id).decline_reason == "Away all spring"
+    client.post("/logout")
+    login(world.lead)
+    url = f"/mentoring/pairings/{world.pairing.id}/end"
+    assert 'aria-invalid="true"' in page(client.post(url, data={"reason": ""}))
+    assert client.post(url, data={"reason": "Moved to Bergen"}).status_code == 302
+    assert db.session.get(Pairing, world.pairing.id).state is PairingState.ENDED_EARLY
