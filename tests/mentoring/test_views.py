@@ -477,3 +477,17 @@ def test_decline_with_a_reason_and_end_early(client, login, world, mk):
     assert 'aria-invalid="true"' in page(client.post(url, data={"reason": ""}))
     assert client.post(url, data={"reason": "Moved to Bergen"}).status_code == 302
     assert db.session.get(Pairing, world.pairing.id).state is PairingState.ENDED_EARLY
+
+
+def test_a_new_mentor_is_invited_to_create_a_profile(client, login, mk):
+    newcomer = mk.user(Role.MENTOR)
+    db.session.commit()
+    login(newcomer)
+    text = page(client.get("/mentoring/"))
+    assert f'href="/mentoring/mentors/{newcomer.id}"' in text
+    response = client.post(
+        f"/mentoring/mentors/{newcomer.id}",
+        data={"organization": "0", "expertise": "Oncology", "languages": ["nb"], "capacity": "1"},
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(MentorProfile.expertise)) == ["oncology"]

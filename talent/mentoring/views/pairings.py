@@ -84,6 +84,8 @@ def index():
             mentor_planned=service.next_planned_by_pairing(ids, now=now),
             vetting_problems=mentor.vetting_problems(today),
         )
+    elif policy.has_permission(current_user, "mentoring.sessions.log"):
+        context["invite_profile"] = True
     mentee = profiles.mentee_profile_of_user(current_user)
     if mentee is not None:
         own = service.pairings_of_mentee(mentee)
