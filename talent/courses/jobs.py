@@ -28,5 +28,5 @@ def expire_offers(now: datetime) -> int:
     return lapsed
 
 
-#: What the scheduler should run, and how often (minutes).
-JOBS = ((expire_offers, 5),)
+#: For talent.scheduler.jobs.JOBS: ScheduledJob(name, func, every_seconds) for each.
+SCHEDULED = (("courses-expire-offers", expire_offers, 5 * 60),)
