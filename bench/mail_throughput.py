@@ -1,8 +1,9 @@
 """Reminder e-mail throughput: the scheduler against a bare smtplib loop.
 
 Delivers N due reminders (default 20,000) to a local aiosmtpd server (in its own process)
-through one scheduler tick, and in the same run sends the same N messages, built beforehand,
-with a bare smtplib loop over one connection. Prints both rates, their ratio (the goal: at
+through one scheduler tick, and in the same run sends the same N messages, built and
+flattened beforehand, with a bare smtplib loop over one connection (before and after the
+scheduler; the faster run counts). Prints both rates, their ratio (the goal: at
 least 0.5) and the scheduler's memory as the run goes (the goal: flat).
 
     .venv/bin/python bench/mail_throughput.py [--rows 20000] [--database-url URL]
@@ -190,10 +191,14 @@ def main() -> None:
         print(f"preparing {args.rows:,} due reminders in {url.split('://')[0]} …", flush=True)
         app = prepare(url, args.rows, port)
         messages = bare_messages(app, args.rows)
-        bare = time_bare_loop(messages, port, counter)
-        del messages
+        # The bare loop runs before and after the scheduler; the faster of the two counts,
+        # so that a busy machine cannot flatter the scheduler.
+        bare_before = time_bare_loop(messages, port, counter)
         scheduler, samples = time_scheduler(app, args.rows, counter)
+        bare_after = time_bare_loop(messages, port, counter)
+        bare = min(bare_before, bare_after)
     server.terminate()
+    print(f"bare loop before and after the scheduler: {bare_before:.1f} s, {bare_after:.1f} s")
 
     bare_rate, scheduler_rate = args.rows / bare, args.rows / scheduler
     print(f"bare smtplib loop: {args.rows:,} e-mails in {bare:6.1f} s = {bare_rate:7.0f}/s")
