@@ -243,10 +243,17 @@ def school_side(visit: LabVisit) -> list[User]:
     return [person for person in people if person.is_active]
 
 
+def pupil_accounts(visit: LabVisit) -> list[User]:
+    """The accounts of pupils on the visit who have one."""
+    accounts = (participant.student.user for participant in visit.participants)
+    return [account for account in accounts if account is not None and account.is_active]
+
+
 def everyone(visit: LabVisit, *extra_slots: VisitSlot) -> list[User]:
-    """The school side and the hosts of the visit's slot (and of other slots given)."""
+    """The school side, pupils with an account, and the hosts of the visit's slot (and of
+    other slots given)."""
     people: dict[int, User] = {}
-    for person in [*school_side(visit), *hosts_of(visit.slot)]:
+    for person in [*school_side(visit), *pupil_accounts(visit), *hosts_of(visit.slot)]:
         people[person.id] = person
     for slot in extra_slots:
         for person in hosts_of(slot):
