@@ -38,6 +38,8 @@ class Kind:
     subject: Any
     #: The message itself, as plain text paragraphs separated by blank lines.
     body: Any
+    #: Where the message leads, from the notification: use only its ``context``,
+    #: ``subject_type``, ``subject_id`` and ``recipient_id`` (delivery passes a snapshot).
     link: Callable[[Any], LinkTarget] | None = None
     #: The model the notification is about; a row whose object is gone is skipped.
     subject_model: type | None = None
