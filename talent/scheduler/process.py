@@ -14,7 +14,7 @@ from flask import Flask
 
 from talent.extensions import db
 from talent.reminders.settings import reminder_settings
-from talent.scheduler.jobs import JOBS, ScheduledJob
+from talent.scheduler.jobs import ScheduledJob, feature_jobs
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def _runner(app: Flask, job: ScheduledJob):
 
 
 def build_scheduler(app: Flask) -> BlockingScheduler:
-    """A scheduler with every job of JOBS; the first run of each is right away."""
+    """A scheduler with every feature's jobs; the first run of each is right away."""
     settings = reminder_settings(app.config)
     scheduler = BlockingScheduler(
         timezone=UTC,
@@ -45,7 +45,7 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
         executors={"default": ThreadPoolExecutor(max_workers=1)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
-    for job in JOBS:
+    for job in feature_jobs():
         scheduler.add_job(
             _runner(app, job),
             IntervalTrigger(seconds=job.every_seconds or settings.interval_seconds, timezone=UTC),
