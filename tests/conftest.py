@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from talent import create_app
+from talent.db import sqlite_write_intent
 from talent.extensions import db
 from tests import factories
 from tests.support.smtp import MailBox, free_port
@@ -74,21 +75,23 @@ class RequestLikeProductionClient(FlaskClient):
     """A test client whose requests behave as separate requests do in production.
 
     The ``app`` fixture holds one app context for the whole test, so without this the
-    current user and language cached in it would leak from one request into the next, and a
-    view that forgot to commit would look as if it had saved.
+    current user, language and CSRF token cached in it would leak from one request into the
+    next, and a view that forgot to commit would look as if it had saved.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Tests read English unless they ask for another language.
+        self.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
     def open(self, *args, **kwargs):
-        _forget_request_caches()
+        for name in list(g):  # the cached user, language, CSRF token …
+            g.pop(name)
         try:
             return super().open(*args, **kwargs)
         finally:
             db.session.rollback()  # whatever the request did not commit is lost, as it would be
-
-
-def _forget_request_caches() -> None:
-    g.pop("_login_user", None)  # Flask-Login's current user
-    g.pop("_flask_babel", None)  # Flask-Babel's locale, time zone and translations
+            sqlite_write_intent.set(True)  # the test's own work goes on as a write transaction
 
 
 @pytest.fixture

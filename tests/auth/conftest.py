@@ -1,5 +1,5 @@
-"""Accounts for the auth tests, the mailbox of the real SMTP server, clean request globals and
-an inline-code check on every page rendered."""
+"""Accounts for the auth tests, the mailbox of the real SMTP server and an inline-code check on
+every page rendered."""
 
 from __future__ import annotations
 
@@ -9,14 +9,7 @@ import pytest
 
 from talent.extensions import db
 from talent.people.models import Role
-from tests.security.support import check_every_page, isolate_requests
-
-
-@pytest.fixture(autouse=True)
-def isolated_requests(app):
-    undo = isolate_requests(app)
-    yield
-    undo()
+from tests.security.support import check_every_page
 
 
 @pytest.fixture(autouse=True)
@@ -53,11 +46,3 @@ def admin(make):
     user = make.user(Role.ADMIN, email="ada@example.org", name="Ada Admin", language="en")
     db.session.commit()
     return user
-
-
-@pytest.fixture
-def client(app):
-    """A test client whose browser asks for English, so tests can read English messages."""
-    test_client = app.test_client()
-    test_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return test_client

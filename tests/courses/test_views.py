@@ -32,14 +32,6 @@ def _live_course(**fields) -> Course:
     return course(opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=14), **fields)
 
 
-@pytest.fixture
-def client(app):
-    """A visitor whose browser asks for English."""
-    visitor = app.test_client()
-    visitor.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return visitor
-
-
 def _client(app, user):
     client = app.test_client()
     response = client.post("/login", data={"email": user.email, "password": factories.PASSWORD})

@@ -1,5 +1,5 @@
 """Helpers for tests that read rendered pages: a small HTML tree, real form submission, checks
-for inline code, translations, and per-request isolation of the test app context."""
+for inline code and translations."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from babel.support import Translations
-from flask import Flask, g, request_started, request_tearing_down
+from flask import Flask
 
-from talent.db import sqlite_write_intent
 from tests.factories import PASSWORD
 
 VOID_ELEMENTS = frozenset(
@@ -216,34 +215,6 @@ def translated(app: Flask, message: str, locale: str) -> str:
 def html_lang(response) -> str | None:
     element = page_of(response).find("html")
     return element.attrs.get("lang") if element is not None else None
-
-
-def isolate_requests(app: Flask):
-    """Make each test-client request start as a separate request does in production.
-
-    The ``app`` fixture keeps one application context for a whole test. The shared test
-    client already forgets the cached user and language and rolls back what a request did not
-    commit; this also empties the rest of flask.g (Flask-WTF caches the CSRF token there, so
-    after a logout the next page would carry a token of the old session) and puts SQLite's
-    write intent back to its default, so that the test's own work after a GET still begins
-    IMMEDIATE. Returns a function that undoes the hooks.
-    """
-
-    def forget(sender, **extra) -> None:
-        for name in list(g):
-            g.pop(name)
-
-    def restore_write_intent(sender, **extra) -> None:
-        sqlite_write_intent.set(True)
-
-    request_started.connect(forget, app)
-    request_tearing_down.connect(restore_write_intent, app)
-
-    def undo() -> None:
-        request_started.disconnect(forget, app)
-        request_tearing_down.disconnect(restore_write_intent, app)
-
-    return undo
 
 
 def check_every_page(app: Flask, seen: list[str]):
