@@ -1,8 +1,7 @@
-"""Scheduled lab-visit work: plain functions of ``now`` that the scheduler runs.
+"""Scheduled lab-visit work: plain functions of ``now`` that the scheduler runs (SCHEDULED).
 
-Register in talent/scheduler/jobs.py as
-``ScheduledJob("visit-host-digests", send_host_digests, every_seconds=3600)``: the digest goes
-out once a day per host (its idempotency key holds the day), from DIGEST_HOUR local time on.
+The host digest runs hourly but goes out once a day per host (its idempotency key holds the
+day), from DIGEST_HOUR local time on.
 """
 
 from __future__ import annotations
@@ -75,3 +74,7 @@ def send_host_digests(*, now: datetime) -> int:
     db.session.commit()
     log.info("visit host digests: %d written", sent)
     return sent
+
+
+#: Collected by talent.scheduler.jobs: (name, function, seconds between runs).
+SCHEDULED = (("visits-host-digests", send_host_digests, 60 * 60),)
