@@ -63,13 +63,18 @@ def register_blueprints(app: Flask) -> None:
     from talent.audit.views import bp as audit_bp
     from talent.auth.views import bp as auth_bp
     from talent.calendar.views import bp as calendar_bp
+    from talent.consents.views import bp as consents_bp
     from talent.courses.views import bp as courses_bp
     from talent.home.views import bp as home_bp
     from talent.mentoring.views import bp as mentoring_bp
     from talent.people.views import bp as people_bp
+    from talent.privacy.views import bp as privacy_bp
+    from talent.programmes.views import bp as programmes_bp
     from talent.reminders.ledger_views import bp as ledger_bp
     from talent.reminders.views import bp as reminders_bp
+    from talent.rosters.views import bp as rosters_bp
     from talent.schools.views import bp as schools_bp
+    from talent.timeline.views import bp as timeline_bp
     from talent.visits.views import bp as visits_bp
 
     for blueprint in (home_bp, auth_bp, people_bp, audit_bp, schools_bp):
@@ -78,6 +83,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reminders_bp)
     app.register_blueprint(ledger_bp)
     app.register_blueprint(calendar_bp)
+    for blueprint in (rosters_bp, consents_bp, programmes_bp, timeline_bp, privacy_bp):
+        app.register_blueprint(blueprint)
     app.register_blueprint(courses_bp)
     app.register_blueprint(visits_bp)
     app.register_blueprint(activities_bp)

@@ -27,6 +27,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "users.manage": STAFF,
     "audit.read": STAFF,
     "classes.manage": STAFF | {Role.TEACHER},
+    # Pupils (talent/consents, rosters, programmes, timeline, privacy): rules further down.
+    "pupils.view": STAFF | {Role.TEACHER, Role.MENTOR, Role.STUDENT},
+    "consents.manage": STAFF | {Role.TEACHER},
+    "rosters.import": STAFF | {Role.TEACHER},
+    "programmes.view": STAFF | {Role.TEACHER},
+    "programmes.manage": STAFF,
+    "enrollments.manage": STAFF | {Role.TEACHER},
+    "alumni.manage": STAFF | {Role.TEACHER},
+    "privacy.manage": STAFF,
     # Mentoring (talent/mentoring): object rules at the end of this module.
     "mentoring.view": STAFF | {Role.MENTOR, Role.RESEARCHER, Role.STUDENT},
     "mentoring.manage": STAFF,
@@ -145,6 +154,92 @@ def _manage_user(user: User, other: User) -> bool:
 @object_rule("organizations.manage", Organization)
 def _manage_organization(user: User, organization: Organization) -> bool:
     return True
+
+
+# --- pupils ------------------------------------------------------------------------------------
+# A teacher reaches the pupils of their own school; a mentor only their mentees (the mentoring
+# feature registers how to tell, with register_mentee_check); a pupil with an account their own
+# record. Coordinators reach every pupil; admins pass every rule through can().
+
+#: Functions (mentor, pupil) → True when the user currently mentors that pupil.
+_MENTEE_CHECKS: list[Callable[[User, Student], bool]] = []
+
+
+def register_mentee_check(check: Callable[[User, Student], bool]) -> Callable:
+    """Let the mentoring feature say which pupils a mentor may see."""
+    if check not in _MENTEE_CHECKS:
+        _MENTEE_CHECKS.append(check)
+    return check
+
+
+def mentors_pupil(user: User, student: Student) -> bool:
+    return Role.MENTOR in user.roles and any(check(user, student) for check in _MENTEE_CHECKS)
+
+
+def _school_staff_for(user: User, school_id: int | None) -> bool:
+    """A coordinator, or a teacher at that school."""
+    if Role.COORDINATOR in user.roles:
+        return True
+    return Role.TEACHER in user.roles and school_id is not None and _same_school(user, school_id)
+
+
+@object_rule("pupils.view", Student)
+def _view_pupil(user: User, student: Student) -> bool:
+    return (
+        _school_staff_for(user, student.school_id)
+        or mentors_pupil(user, student)
+        or (student.user_id is not None and student.user_id == user.id)
+    )
+
+
+@object_rule("consents.manage", Student)
+@object_rule("enrollments.manage", Student)
+@object_rule("alumni.manage", Student)
+def _manage_pupil_records(user: User, student: Student) -> bool:
+    return _school_staff_for(user, student.school_id)
+
+
+@object_rule("privacy.manage", Student)
+def _manage_pupil_privacy(user: User, student: Student) -> bool:
+    return True
+
+
+@object_rule("rosters.import", Organization)
+def _import_roster(user: User, school: Organization) -> bool:
+    return _school_staff_for(user, school.id)
+
+
+from talent.consents.models import Consent, Guardian  # noqa: E402 - rules live together
+from talent.programmes.models import Programme, ProgrammeEnrollment  # noqa: E402
+from talent.rosters.models import RosterImport  # noqa: E402
+
+
+@object_rule("consents.manage", Guardian)
+@object_rule("consents.manage", Consent)
+def _manage_consent_records(user: User, record: Guardian | Consent) -> bool:
+    return _school_staff_for(user, record.student.school_id)
+
+
+@object_rule("rosters.import", RosterImport)
+def _see_roster_import(user: User, roster_import: RosterImport) -> bool:
+    return _school_staff_for(user, roster_import.school_id)
+
+
+@object_rule("programmes.view", Programme)
+@object_rule("enrollments.manage", Programme)
+def _view_programme(user: User, programme: Programme) -> bool:
+    """A programme for every school, or for the teacher's own."""
+    return programme.school_id is None or _same_school(user, programme.school_id)
+
+
+@object_rule("programmes.manage", Programme)
+def _manage_programme(user: User, programme: Programme) -> bool:
+    return True
+
+
+@object_rule("enrollments.manage", ProgrammeEnrollment)
+def _manage_enrollment(user: User, enrollment: ProgrammeEnrollment) -> bool:
+    return _school_staff_for(user, enrollment.student.school_id)
 
 
 def grantable_roles(user: User) -> list[Role]:

@@ -20,12 +20,15 @@ class NavItem:
 NAV_ITEMS = (
     NavItem(_l("Home"), "home.index", "home"),
     NavItem(_l("Classes"), "schools.classes", "classes.manage"),
+    NavItem(_l("Roster"), "rosters.index", "rosters.import"),
+    NavItem(_l("Programmes"), "programmes.index", "programmes.view"),
     NavItem(_l("Mentoring"), "mentoring.index", "mentoring.view"),
     NavItem(_l("Courses"), "courses.index", "home"),
     NavItem(_l("Lab visits"), "visits.index", "visits.read"),
     NavItem(_l("Activities"), "activities.index", "activities.read"),
     NavItem(_l("Organisations"), "people.organizations", "organizations.manage"),
     NavItem(_l("Users"), "people.users", "users.manage"),
+    NavItem(_l("Privacy"), "privacy.index", "privacy.manage"),
     NavItem(_l("Deliveries"), "ledger.index", "ledger.manage"),
     NavItem(_l("Audit log"), "audit.events", "audit.read"),
 )

@@ -1,0 +1,1 @@
+"""Guardians of pupils and their consents, with signed links for guardians without accounts."""

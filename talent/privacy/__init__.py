@@ -1,0 +1,1 @@
+"""Export and erasure of a pupil's data, and the retention rule."""

@@ -1,0 +1,26 @@
+"""Forms of the privacy pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SearchField
+from wtforms.validators import DataRequired, Length, Optional
+
+from talent.consents.forms import plain_text, strip
+
+
+class PupilSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = SearchField(
+        _l("Pupil's name"), filters=[strip], validators=[Optional(), Length(max=100), plain_text]
+    )
+
+
+class EraseForm(FlaskForm):
+    confirm = BooleanField(
+        _l("I understand that the pupil's personal data is removed for good."),
+        validators=[DataRequired(_l("Tick the box to confirm."))],
+    )

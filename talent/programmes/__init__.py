@@ -1,0 +1,1 @@
+"""Talent programmes: capacity, enrollments of pupils, intended fields of study, alumni."""

@@ -1,0 +1,1 @@
+"""One timeline per pupil, filled by providers that each feature registers."""

@@ -1,0 +1,65 @@
+"""The pupil's timeline, and recording the day a pupil left school."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from talent.auth import policy
+from talent.auth.guards import permission_required
+from talent.consents.services import local_date
+from talent.db import utcnow
+from talent.errors import DomainError
+from talent.extensions import db
+from talent.privacy.services import set_left_school
+from talent.programmes.forms import LeftSchoolForm
+from talent.schools.models import Student
+from talent.timeline import providers as _providers  # noqa: F401 - registers the provider
+from talent.timeline.registry import timeline_for
+from talent.web.forms import show_error_on_form
+
+bp = Blueprint("timeline", __name__)
+
+
+@bp.context_processor
+def _template_helpers() -> dict:
+    return {"can": policy.can}
+
+
+def _render(student: Student, left_form: LeftSchoolForm):
+    return render_template(
+        "timeline/pupil.html",
+        student=student,
+        today=local_date(utcnow()),
+        entries=timeline_for(student, current_user),
+        left_form=left_form,
+    )
+
+
+@bp.route("/pupils/<int:student_id>/timeline")
+@permission_required("pupils.view")
+def pupil(student_id: int):
+    """Everything the platform knows about a pupil that the viewer may see, newest first."""
+    student = db.get_or_404(Student, student_id)
+    policy.authorize(current_user, "pupils.view", student)
+    return _render(student, LeftSchoolForm(obj=student))
+
+
+@bp.route("/pupils/<int:student_id>/left-school", methods=["POST"])
+@permission_required("alumni.manage")
+def left_school(student_id: int):
+    """Record (or clear) the pupil's last day at school."""
+    student = db.get_or_404(Student, student_id)
+    policy.authorize(current_user, "alumni.manage", student)
+    form = LeftSchoolForm()
+    if form.validate_on_submit():
+        try:
+            set_left_school(current_user, student, left_on=form.left_school_on.data, now=utcnow())
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(gettext("Saved."), "success")
+            return redirect(url_for("timeline.pupil", student_id=student.id))
+    return _render(student, form), 400
