@@ -79,8 +79,7 @@ def prepare(url: str, rows: int, port: int):
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as connection:
                 connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-        upgrade(revision="heads")
-        db.metadata.create_all(db.engine)
+        upgrade()
         from tests.reminders.processes import add_due_rows
 
         add_due_rows(rows, now=NOW, users=500)

@@ -1,5 +1,5 @@
 """Test support shared by the reminder, calendar and scheduler tests: a real SMTP server
-(aiosmtpd on 127.0.0.1), a test-only notification kind, and a migrated database."""
+(aiosmtpd on 127.0.0.1) and test-only notification kinds."""
 
 from __future__ import annotations
 
@@ -12,13 +12,9 @@ from collections import Counter
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
-import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from flask_babel import lazy_gettext as _l
-from flask_migrate import upgrade
 
-from talent import create_app
-from talent.extensions import db
 from talent.people.models import Organization
 from talent.reminders.kinds import Kind, register_kind
 from talent.reminders.models import Category
@@ -142,25 +138,3 @@ class SilentServer:
 
     def __exit__(self, *exc) -> None:
         self.socket.close()
-
-
-def migrate_to_heads(url: str) -> None:
-    """Empty the database and migrate it to every head.
-
-    While features are built in parallel their migrations branch from the foundation and some
-    models have none yet; tables without a migration are created from the models, so that
-    emptying every table between tests works.
-    """
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
-            connection.exec_driver_sql("CREATE SCHEMA public")
-    engine.dispose()
-    from tests.conftest import test_settings
-
-    app = create_app(test_settings(url))
-    with app.app_context():
-        upgrade(revision="heads")
-        db.metadata.create_all(db.engine)
-        db.engine.dispose()
