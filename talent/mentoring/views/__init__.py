@@ -13,7 +13,8 @@ def current_page() -> int:
     return page if page and page > 0 else 1
 
 
-# Registers the calendar provider; route modules register themselves on bp.
+# Register the calendar and timeline providers; route modules register themselves on bp.
+from talent.mentoring import timeline  # noqa: E402, F401
 from talent.mentoring.services import calendar  # noqa: E402, F401
 from talent.mentoring.views import (  # noqa: E402, F401
     pairings,

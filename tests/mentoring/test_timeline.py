@@ -1,0 +1,39 @@
+"""Mentoring on the pupil's timeline, and a mentor seeing only the pupils they mentor now."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from talent.extensions import db
+from talent.mentoring.models import PairingState
+from talent.people.models import Role
+
+
+def test_the_timeline_shows_the_pairing_and_its_confirmed_hours(client, login, mk):
+    coordinator = mk.user(Role.COORDINATOR)
+    mentor = mk.mentor(name="Magnus Mentor")
+    mentee = mk.pupil()
+    pairing = mk.pairing(mentor, mentee, mk.programme(name="Ullern mentoring"))
+    mk.session(pairing, minutes=90, confirmed=True, private="PRIVATE-NOTE")
+    mk.session(pairing, minutes=30)
+    db.session.commit()
+    login(coordinator)
+    text = client.get(f"/pupils/{mentee.student_id}/timeline").get_data(as_text=True)
+    assert "Mentor: Magnus Mentor" in text
+    assert "Ullern mentoring · 1.5 hours confirmed" in text
+    assert "PRIVATE-NOTE" not in text
+
+
+def test_a_mentor_sees_only_the_pupils_they_mentor_now(client, login, mk):
+    mentor = mk.mentor()
+    mentee, stranger = mk.pupil(), mk.pupil()
+    pairing = mk.pairing(mentor, mentee, mk.programme())
+    proposed = mk.pairing(mentor, stranger, mk.programme(), state=PairingState.PROPOSED)
+    proposed.respond_by = datetime.now(UTC) + timedelta(days=2)
+    db.session.commit()
+    login(mentor.user)
+    assert client.get(f"/pupils/{mentee.student_id}/timeline").status_code == 200
+    assert client.get(f"/pupils/{stranger.student_id}/timeline").status_code == 403
+    pairing.state = PairingState.COMPLETED
+    db.session.commit()
+    assert client.get(f"/pupils/{mentee.student_id}/timeline").status_code == 403
