@@ -13,7 +13,6 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 from talent.db import enum_type, utcnow
 from talent.extensions import db
 from talent.people.models import User
-from talent.privacy import models as _student_columns  # noqa: F401 - left_school_on, erased_at
 from talent.schools.models import Student
 
 

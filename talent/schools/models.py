@@ -61,6 +61,10 @@ class Student(db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL"), unique=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The pupil's last day at school; the retention rule counts from it. Empty while at school.
+    left_school_on: Mapped[date | None] = mapped_column(index=True)
+    #: When the personal fields were anonymised (on request or by the retention rule).
+    erased_at: Mapped[datetime | None]
 
     school: Mapped[Organization] = relationship()
     school_class: Mapped[SchoolClass | None] = relationship(back_populates="students")
