@@ -46,7 +46,7 @@ def test_events_show_who_what_when_newest_first_with_a_readable_diff(client, mak
 
     assert page.index("user.deactivate") < page.index("user.update")  # newest first
     assert "Cora Coordinator" in page and "cora@example.org" in page
-    assert "10. mars 2026 13:00" in page  # 12:00 UTC in Oslo, in Norwegian
+    assert "10. Mar 2026 13:00" in page  # 12:00 UTC shown in Oslo time
     update = page[page.index("user.update") :]
     for text in ("Name", "Organisation", "Roles", "Before", "After"):
         assert f">{text}<" in update, text
