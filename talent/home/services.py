@@ -41,8 +41,11 @@ SECTIONS = (
         _l("Coordination"),
         _l("Run the programmes: people, schools, visits, courses and mentoring."),
         (
-            HomeLink(_l("Users"), "people.users", "users.manage"),
-            HomeLink(_l("Classes"), "schools.classes", "classes.manage"),
+            HomeLink(_l("Programmes"), "programmes.index", "programmes.view"),
+            HomeLink(_l("Lab visits"), "visits.index", "visits.read"),
+            HomeLink(_l("Courses"), "courses.manage", "courses.manage"),
+            HomeLink(_l("Mentoring"), "mentoring.index", "mentoring.view"),
+            HomeLink(_l("Deliveries"), "ledger.index", "ledger.manage"),
             HomeLink(_l("Audit log"), "audit.events", "audit.read"),
         ),
     ),
@@ -50,15 +53,26 @@ SECTIONS = (
         Role.TEACHER,
         _l("Your school"),
         _l("Keep your classes and pupils up to date and plan lab visits."),
-        (HomeLink(_l("Classes and pupils"), "schools.classes", "classes.manage"),),
+        (
+            HomeLink(_l("Classes and pupils"), "schools.classes", "classes.manage"),
+            HomeLink(_l("Lab visits"), "visits.index", "visits.read"),
+            HomeLink(_l("Programmes"), "programmes.index", "programmes.view"),
+        ),
     ),
     HomeSection(
         Role.HOST,
         _l("Hosting lab visits"),
         _l("Publish visit slots at your lab sites and confirm bookings."),
+        (
+            HomeLink(_l("Lab visits"), "visits.index", "visits.read"),
+            HomeLink(_l("Lab sites"), "visits.site_list", "visits.browse"),
+        ),
     ),
     HomeSection(
-        Role.MENTOR, _l("Mentoring"), _l("See your mentees, log sessions and plan the next one.")
+        Role.MENTOR,
+        _l("Mentoring"),
+        _l("See your mentees, log sessions and plan the next one."),
+        (HomeLink(_l("Mentoring"), "mentoring.index", "mentoring.view"),),
     ),
     HomeSection(
         Role.RESEARCHER,
@@ -66,11 +80,16 @@ SECTIONS = (
         _l(
             "Find courses on innovation, IP and business development, and follow your applications."
         ),
+        (
+            HomeLink(_l("Courses"), "courses.index", "home"),
+            HomeLink(_l("My courses"), "courses.mine", "courses.apply"),
+        ),
     ),
     HomeSection(
         Role.STUDENT,
         _l("Your programme"),
         _l("See your programme, your next lab visit and your mentor."),
+        (HomeLink(_l("Mentoring"), "mentoring.index", "mentoring.view"),),
     ),
 )
 
