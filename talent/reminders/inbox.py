@@ -79,6 +79,12 @@ class InboxEntry:
     target: tuple[str, dict[str, Any]] | None
 
 
+def target_of(notification: Notification) -> tuple[str, dict[str, Any]] | None:
+    """(endpoint, arguments) of what the notification is about, or None."""
+    kind = get_kind(notification.kind)
+    return kind.link_for(notification) if kind is not None else None
+
+
 def describe(notification: Notification, *, language: str, zone_name: str) -> InboxEntry:
     """Title, text and target of an inbox item in the reader's current language and zone."""
     kind = get_kind(notification.kind)

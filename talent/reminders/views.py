@@ -78,8 +78,7 @@ def open_item(notification_id: int):
     notification = inbox.inbox_item(current_user, notification_id)
     inbox.mark_read(current_user, notification, now=utcnow())
     db.session.commit()
-    entry = inbox.describe(notification, language=str(get_locale()), zone_name="UTC")
-    return redirect(_target_url(entry.target) or url_for("reminders.index"))
+    return redirect(_target_url(inbox.target_of(notification)) or url_for("reminders.index"))
 
 
 @bp.route("/inbox/<int:notification_id>/read", methods=["POST"])
