@@ -59,6 +59,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from talent.web.converters import DatabaseIdConverter
+
+    app.url_map.converters["int"] = DatabaseIdConverter  # before any rule uses it
     from talent.activities.views import bp as activities_bp
     from talent.audit.views import bp as audit_bp
     from talent.auth.views import bp as auth_bp

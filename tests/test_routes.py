@@ -492,11 +492,6 @@ def test_ids_of_nothing_are_not_found(app, client, make, login):
     assert {url: status for url, status in answers.items() if status != 404} == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: an id beyond the database's integer range reaches the query and fails with a "
-    "500 (PostgreSQL from 2**31, SQLite from 2**63); the int converter needs a maximum.",
-)
 def test_ids_beyond_the_databases_range_are_not_found(app, client, make, login):
     world = _enter(make, login, Role.ADMIN)
     failing = []

@@ -7,7 +7,7 @@ import logging
 from flask import Flask, render_template
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from talent.errors import DomainError
@@ -67,6 +67,14 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         log.warning("integrity error turned into 409: %s", error.orig)
         return render_error(409)
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def value_out_of_range(error: Exception):
+        """A number typed into a query or form that no column can hold: bad input, not a bug."""
+        db.session.rollback()
+        log.info("value out of the database's range refused: %s", error)
+        return render_error(400)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -1,4 +1,4 @@
-"""A NUL character anywhere in a query or form is refused with 400 before any view runs."""
+"""Odd input the database cannot hold (NUL, numbers beyond any column) is refused, not a 500."""
 
 from talent.extensions import db
 from talent.people.models import Role
@@ -18,3 +18,11 @@ def test_nul_in_a_form_is_a_bad_request_and_changes_nothing(client, make, login)
     assert response.status_code == 400
     db.session.refresh(user)
     assert user.name == "Kari"
+
+
+def test_a_number_beyond_any_column_in_a_query_is_a_bad_request(client, make, login):
+    coordinator = make.user(Role.COORDINATOR)
+    db.session.commit()
+    login(coordinator)
+    for url in ("/rosters/?school=2147483648", "/mentoring/?page=9223372036854775808"):
+        assert client.get(url).status_code in (200, 400), url
