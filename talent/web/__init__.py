@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, request
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from talent.db import sqlite_write_intent
@@ -39,15 +39,6 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def declare_write_intent():
         sqlite_write_intent.set(request.method not in SAFE_METHODS)
-
-    @app.before_request
-    def refuse_nul_characters():
-        """No text field has a use for NUL, and PostgreSQL refuses to store or compare it."""
-        values = [*request.args.values(), *(request.view_args or {}).values()]
-        if request.method not in SAFE_METHODS:
-            values += request.form.values()  # text fields only; uploaded files are not read here
-        if any("\x00" in str(value) for value in values):
-            abort(400)
 
     @app.after_request
     def set_security_headers(response):

@@ -127,13 +127,9 @@ def test_a_deactivated_users_feed_is_not_found(app, client, make):
     assert client.get(f"/calendar/{feed.token}.ics").status_code == 404
 
 
-@pytest.mark.parametrize("token", ["nope", "x" * 300, "..%2f..%2fetc"])
+@pytest.mark.parametrize("token", ["nope", "x" * 300, "%00", "..%2f..%2fetc"])
 def test_made_up_tokens_are_not_found(app, client, token):
     assert client.get(f"/calendar/{token}.ics").status_code == 404
-
-
-def test_a_token_with_nul_is_a_bad_request(app, client):
-    assert client.get("/calendar/%00.ics").status_code == 400
 
 
 def test_managing_the_feed_needs_a_login(app, client):
