@@ -6,9 +6,8 @@ Create Date: 2026-11-29 05:19:52.204333
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0b9516abcc3d"

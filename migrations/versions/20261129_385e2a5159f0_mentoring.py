@@ -7,9 +7,8 @@ Create Date: 2026-11-29 05:37:24.097492
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "385e2a5159f0"
