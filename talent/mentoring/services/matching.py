@@ -24,7 +24,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from talent.extensions import db
 from talent.mentoring.models import (
@@ -193,7 +193,10 @@ def _candidates() -> list[MentorProfile]:
             sa.select(MentorProfile)
             .join(User, User.id == MentorProfile.user_id)
             .where(User.is_active.is_(True), has_mentor_role)
-            .options(selectinload(MentorProfile.user), selectinload(MentorProfile.organization))
+            .options(
+                contains_eager(MentorProfile.user).lazyload(User.role_assignments),
+                joinedload(MentorProfile.organization),
+            )
         )
     )
 

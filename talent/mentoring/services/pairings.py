@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from talent.audit.services import record_event
 from talent.errors import Conflict, InvalidState, NotAllowed, ValidationFailed
@@ -301,12 +301,21 @@ def end_pairing_early(actor: User | None, pairing: Pairing, *, reason: str, now:
 
 
 def pairing_options():
+    """Load a pairing's people, organisation and programme in the pairing's own query.
+
+    They are all many-to-one, so joins add no rows; the roles of those people are not needed
+    on a pairing's pages and are left unloaded.
+    """
+    mentor = joinedload(Pairing.mentor)
+    mentee = joinedload(Pairing.mentee)
     return (
-        selectinload(Pairing.mentor).selectinload(MentorProfile.user),
-        selectinload(Pairing.mentor).selectinload(MentorProfile.organization),
-        selectinload(Pairing.mentee).selectinload(MenteeProfile.student).selectinload(Student.user),
-        selectinload(Pairing.mentee).selectinload(MenteeProfile.user),
-        selectinload(Pairing.programme),
+        mentor.joinedload(MentorProfile.user).lazyload(User.role_assignments),
+        mentor.joinedload(MentorProfile.organization),
+        mentee.joinedload(MenteeProfile.student)
+        .joinedload(Student.user)
+        .lazyload(User.role_assignments),
+        mentee.joinedload(MenteeProfile.user).lazyload(User.role_assignments),
+        joinedload(Pairing.programme),
     )
 
 

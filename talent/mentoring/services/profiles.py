@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from talent.audit.services import record_event, snapshot
 from talent.errors import Conflict, NotFound, ValidationFailed
@@ -426,7 +426,7 @@ def save_programme(
 
 def programmes(*, active_only: bool = False) -> list[MentoringProgramme]:
     select = sa.select(MentoringProgramme).options(
-        selectinload(MentoringProgramme.safeguarding_lead)
+        joinedload(MentoringProgramme.safeguarding_lead).lazyload(User.role_assignments)
     )
     if active_only:
         select = select.where(MentoringProgramme.is_active.is_(True))

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from talent.auth import policy
 from talent.auth.guards import permission_required
@@ -249,9 +249,11 @@ def _load_mentee(mentee_id: int) -> MenteeProfile:
         sa.select(MenteeProfile)
         .where(MenteeProfile.id == mentee_id)
         .options(
-            selectinload(MenteeProfile.student).selectinload(Student.school),
-            selectinload(MenteeProfile.student).selectinload(Student.user),
-            selectinload(MenteeProfile.user),
+            joinedload(MenteeProfile.student).joinedload(Student.school),
+            joinedload(MenteeProfile.student)
+            .joinedload(Student.user)
+            .lazyload(User.role_assignments),
+            joinedload(MenteeProfile.user).lazyload(User.role_assignments),
         )
     )
     if mentee is None:
