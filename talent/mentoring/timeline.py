@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from talent.auth import policy
 from talent.extensions import db
@@ -53,9 +53,11 @@ def mentoring(student: Student, viewer: User) -> list[TimelineEntry]:
         .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
         .where(MenteeProfile.student_id == student.id, Pairing.state.in_(SHOWN))
         .options(
-            selectinload(Pairing.mentor).selectinload(MentorProfile.user),
-            selectinload(Pairing.mentee).selectinload(MenteeProfile.student),
-            selectinload(Pairing.programme),
+            joinedload(Pairing.mentor)
+            .joinedload(MentorProfile.user)
+            .lazyload(User.role_assignments),
+            contains_eager(Pairing.mentee),
+            joinedload(Pairing.programme),
         )
     ).all()
     minutes = minutes_by_pairing([pairing.id for pairing in pairings])

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from talent.auth import policy
 from talent.auth.guards import permission_required
@@ -37,11 +39,23 @@ def _render(student: Student, left_form: LeftSchoolForm):
     )
 
 
+def _load_student(student_id: int) -> Student:
+    """The pupil with the school and class every provider reads, in one query."""
+    student = db.session.scalar(
+        sa.select(Student)
+        .where(Student.id == student_id)
+        .options(joinedload(Student.school), joinedload(Student.school_class))
+    )
+    if student is None:
+        abort(404)
+    return student
+
+
 @bp.route("/pupils/<int:student_id>/timeline")
 @permission_required("pupils.view")
 def pupil(student_id: int):
     """Everything the platform knows about a pupil that the viewer may see, newest first."""
-    student = db.get_or_404(Student, student_id)
+    student = _load_student(student_id)
     policy.authorize(current_user, "pupils.view", student)
     return _render(student, LeftSchoolForm(obj=student))
 

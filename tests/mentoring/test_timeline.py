@@ -37,3 +37,21 @@ def test_a_mentor_sees_only_the_pupils_they_mentor_now(client, login, mk):
     pairing.state = PairingState.COMPLETED
     db.session.commit()
     assert client.get(f"/pupils/{mentee.student_id}/timeline").status_code == 403
+
+
+def test_the_timeline_runs_as_many_queries_with_many_pairings(client, login, mk, count_queries):
+    coordinator = mk.user(Role.COORDINATOR)
+    mentee = mk.pupil()
+    login(coordinator)
+    counts = []
+    for pairings in (1, 5):
+        for _ in range(pairings):
+            pairing = mk.pairing(mk.mentor(), mentee, mk.programme(), state=PairingState.COMPLETED)
+            mk.session(pairing, minutes=60, confirmed=True)
+        db.session.commit()
+        url = f"/pupils/{mentee.student_id}/timeline"
+        db.session.expire_all()
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1] <= 15

@@ -157,7 +157,7 @@ def test_the_timeline_runs_as_many_queries_with_much_as_with_little(
             response = client.get(f"/pupils/{pupil.id}/timeline")
         assert response.status_code == 200
         counts.append(counter.count)
-    assert counts[0] == counts[1]
+    assert counts[0] == counts[1] <= 15  # the budget of a main page
     assert response.get_data(as_text=True).count("Completed Programme") == 13
 
 
