@@ -77,4 +77,4 @@ def test_query_counts_do_not_grow_with_data(app, count_queries, page):
         url = _pages(target.id)[page]
         client.get(url)  # warm up caches (templates, metadata)
         counts.append(_count(app, client, count_queries, url))
-    assert counts[0] == counts[1], counts
+    assert counts[0] == counts[1] <= 15, counts  # 15: the budget of a main page

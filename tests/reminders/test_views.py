@@ -59,7 +59,7 @@ def test_the_inbox_query_count_does_not_grow(app, client, make, login, count_que
         _delivered(user, 1, kind="reminders.test", context={"requested_at": NOW + timedelta(n)})
     with count_queries() as many:
         assert client.get("/inbox").status_code == 200
-    assert many.count == few.count
+    assert many.count == few.count <= 15  # the budget of a main page
 
 
 def test_open_marks_read_and_goes_to_the_thing(app, client, make, login):

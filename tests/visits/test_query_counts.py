@@ -11,6 +11,9 @@ from talent.extensions import db
 from talent.visits.services import followup
 from tests.visits.conftest import add_slot, future, give_consents
 
+#: The most SQL statements a main page may run (issue 8).
+BUDGET = 15
+
 
 def _fill(world, book, make, size: int):
     """``size`` slots, each booked by its own class with pupils, some attended and rated."""
@@ -60,7 +63,7 @@ def test_lists_do_not_grow_with_data(client, login, world, book, make, count_que
     small = _count(client, count_queries, target)
     _fill(world, book, make, 10)
     large = _count(client, count_queries, target)
-    assert large == small, (target, small, large)
+    assert large == small <= BUDGET, (target, small, large)
 
 
 def test_visit_page_does_not_grow_with_pupils(client, login, world, book, make, count_queries):
@@ -73,7 +76,7 @@ def test_visit_page_does_not_grow_with_pupils(client, login, world, book, make, 
     for user in (world.teacher, world.host):
         login(user)
         counts = [_count(client, count_queries, f"/visits/{visit.id}") for visit in (small, large)]
-        assert counts[0] == counts[1], (user, counts)
+        assert counts[0] == counts[1] <= BUDGET, (user, counts)
         client.post("/logout")
 
 
