@@ -1,0 +1,157 @@
+"""`talent generate`: sizes, proportions, the data keeps every rule the models state, the same
+seed gives the same data, and the main pages of each feature render on it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from talent.consents.models import Consent
+from talent.courses.models import SEAT_STATES, Course, CourseEnrollment
+from talent.extensions import db
+from talent.generate import GenerationError, Sizes, generate
+from talent.mentoring.models import (
+    OPEN_STATES,
+    MenteeKind,
+    MenteeProfile,
+    MentorProfile,
+    Pairing,
+    PairingState,
+)
+from talent.people.models import Organization, OrganizationKind, User
+from talent.programmes.models import PLACE_STATES, Programme, ProgrammeEnrollment
+from talent.reminders.models import Notification, NotificationState
+from talent.schools.models import SchoolClass, Student
+from talent.visits.models import HOLDING_STATES, LabVisit, VisitSlot, VisitState
+from tests.conftest import empty_all_tables
+
+NOW = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
+
+
+def count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def test_scale_multiplies_schools_and_years_not_only_rows():
+    one, hundred = Sizes.of(1), Sizes.of(100)
+    assert (one.schools, one.years) == (2, 1)
+    assert (hundred.schools, hundred.years) == (200, 10)
+    assert hundred.pupils == 100 * one.pupils
+    assert hundred.visits == 100 * one.visits
+    assert Sizes.of(0.05).schools == 2
+    with pytest.raises(ValueError):
+        Sizes.of(0)
+
+
+def test_the_command_fills_one_school_year_at_scale_one(app, runner):
+    result = runner.invoke(args=["generate", "--scale", "1"])
+
+    assert result.exit_code == 0, result.output
+    assert "Generated" in result.output and "lab_visits" in result.output
+    schools = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Organization)
+        .where(Organization.kind == OrganizationKind.SCHOOL)
+    )
+    assert schools == 2
+    assert db.session.scalars(sa.select(SchoolClass.school_year).distinct()).all() == [2026]
+    assert 250 <= count(Student) <= 350
+    assert 36 <= count(LabVisit) <= 44
+    assert count(Course) == 10
+    assert count(Pairing) == 60
+    states = set(db.session.scalars(sa.select(LabVisit.state)))
+    assert {VisitState.COMPLETED, VisitState.CANCELLED, VisitState.CONFIRMED} <= states
+    ledger = set(db.session.scalars(sa.select(Notification.state)))
+    assert {NotificationState.SENT, NotificationState.PENDING} <= ledger
+
+
+def test_the_command_refuses_a_database_that_already_has_generated_data(app, runner):
+    assert runner.invoke(args=["generate", "--scale", "0.05"]).exit_code == 0
+
+    result = runner.invoke(args=["generate", "--scale", "0.05"])
+
+    assert result.exit_code == 1
+    assert "already holds generated data" in result.output
+
+
+def test_the_data_keeps_the_rules_of_the_models(app):
+    generate(3, now=NOW)
+
+    # Every visit fits its slot, and each slot's counter is the sum of the visits holding it.
+    booked = dict(
+        db.session.execute(
+            sa.select(LabVisit.slot_id, sa.func.sum(LabVisit.pupils_count + LabVisit.adults_count))
+            .where(LabVisit.state.in_(HOLDING_STATES))
+            .group_by(LabVisit.slot_id)
+        ).all()
+    )
+    for slot in db.session.scalars(sa.select(VisitSlot)):
+        assert slot.persons_booked == booked.get(slot.id, 0) <= slot.capacity
+    for visit in db.session.scalars(sa.select(LabVisit)):
+        assert visit.persons <= visit.slot.capacity
+        assert len(visit.participants) in (0, visit.pupils_count)
+
+    # One open pairing per mentee and programme; mentors within capacity; pupils vetted for.
+    open_pairings = db.session.scalars(
+        sa.select(Pairing).where(Pairing.state.in_(OPEN_STATES))
+    ).all()
+    assert len({(p.mentee_id, p.programme_id) for p in open_pairings}) == len(open_pairings)
+    for mentor in db.session.scalars(sa.select(MentorProfile)):
+        held = sum(p.mentor_id == mentor.id for p in open_pairings)
+        assert mentor.open_pairings == held <= mentor.capacity
+    for pairing in open_pairings:
+        if pairing.mentee.kind is MenteeKind.PUPIL:
+            assert pairing.mentor.is_vetted_on(NOW.date())
+    assert db.session.scalar(sa.select(sa.func.count()).where(Pairing.state == PairingState.ACTIVE))
+
+    # Seat and place counters agree with the enrollments that hold them.
+    for course in db.session.scalars(sa.select(Course)):
+        seats = db.session.scalar(
+            sa.select(sa.func.count()).where(
+                CourseEnrollment.course_id == course.id, CourseEnrollment.state.in_(SEAT_STATES)
+            )
+        )
+        assert course.seats_taken == seats <= course.capacity
+    for programme in db.session.scalars(sa.select(Programme)):
+        places = db.session.scalar(
+            sa.select(sa.func.count()).where(
+                ProgrammeEnrollment.programme_id == programme.id,
+                ProgrammeEnrollment.state.in_(PLACE_STATES),
+            )
+        )
+        assert programme.places_taken == places <= programme.capacity
+
+    # Three school years, six schools, more of both than at scale 1.
+    assert len(db.session.scalars(sa.select(SchoolClass.school_year).distinct()).all()) == 3
+    assert count(Consent) > count(Student)
+    assert count(MenteeProfile) == count(Pairing)
+
+
+def test_the_same_seed_gives_the_same_data(app):
+    def fingerprint():
+        return (
+            db.session.scalars(sa.select(User.email).order_by(User.id)).all(),
+            db.session.scalars(sa.select(Student.name).order_by(Student.id)).all(),
+            db.session.execute(
+                sa.select(LabVisit.state, LabVisit.pupils_count).order_by(LabVisit.id)
+            ).all(),
+        )
+
+    first_counts = generate(0.3, now=NOW, seed=7)
+    first = fingerprint()
+    db.session.remove()
+    empty_all_tables()
+
+    assert generate(0.3, now=NOW, seed=7) == first_counts
+    assert fingerprint() == first
+
+
+def test_generation_needs_a_migrated_database(app):
+    db.session.execute(sa.text("DROP TABLE notifications"))
+    try:
+        with pytest.raises(GenerationError, match="talent db upgrade"):
+            generate(0.05, now=NOW)
+    finally:
+        db.session.rollback()
