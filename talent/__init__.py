@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from talent.programmes.views import bp as programmes_bp
     from talent.reminders.ledger_views import bp as ledger_bp
     from talent.reminders.views import bp as reminders_bp
+    from talent.reports.views import bp as reports_bp
     from talent.rosters.views import bp as rosters_bp
     from talent.schools.views import bp as schools_bp
     from talent.timeline.views import bp as timeline_bp
@@ -91,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(courses_bp)
     app.register_blueprint(visits_bp)
     app.register_blueprint(activities_bp)
+    app.register_blueprint(reports_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

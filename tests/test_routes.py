@@ -74,6 +74,9 @@ def _post(allowed, url, **options) -> Route:
 
 ROUTES: dict[str, Route] = {
     "static": Route(EVERYONE, const("/static/css/app.css")),
+    # Impact report ----------------------------------------------------------------------------
+    "reports.index": Route(STAFF, const("/reports/")),
+    "reports.export": Route(STAFF, const("/reports/visits.csv")),
     "home.index": Route(SIGNED_IN, const("/")),
     "home.health": Route(EVERYONE, const("/health")),
     # Auth -----------------------------------------------------------------------------------

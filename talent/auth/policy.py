@@ -70,6 +70,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "visits.blackouts": STAFF | {Role.TEACHER},
     "activities.read": STAFF | {Role.TEACHER, Role.HOST},
     "activities.manage": STAFF | {Role.TEACHER},
+    # Impact report (talent/reports).
+    "reports.view": STAFF,
 }
 
 ObjectRule = Callable[[User, Any], bool]

@@ -26,6 +26,7 @@ NAV_ITEMS = (
     NavItem(_l("Courses"), "courses.index", "home"),
     NavItem(_l("Lab visits"), "visits.index", "visits.read"),
     NavItem(_l("Activities"), "activities.index", "activities.read"),
+    NavItem(_l("Reports"), "reports.index", "reports.view"),
     NavItem(_l("Organisations"), "people.organizations", "organizations.manage"),
     NavItem(_l("Users"), "people.users", "users.manage"),
     NavItem(_l("Privacy"), "privacy.index", "privacy.manage"),

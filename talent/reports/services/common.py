@@ -1,0 +1,132 @@
+"""What every section of the report is made of, and the SQL pieces the sections share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import format_decimal
+
+from talent.programmes.models import ProgrammeEnrollment
+from talent.reports.definitions import MEASURES, PARTICIPATING, SECTIONS, Unit
+from talent.reports.period import ReportFilter
+
+
+@dataclass(frozen=True)
+class Row:
+    """One number of the report for this school year and the one before."""
+
+    key: str
+    label: object
+    definition: object
+    unit: Unit
+    current: float | None
+    previous: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.current is None or self.previous is None:
+            return None
+        return self.current - self.previous
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.current and not self.previous
+
+
+def measure_row(key: str, current, previous) -> Row:
+    measure = MEASURES[key]
+    return Row(key, measure.label, measure.definition, measure.unit, current, previous)
+
+
+@dataclass
+class Section:
+    key: str
+    rows: list[Row] = field(default_factory=list)
+    #: Set when the filters do not apply to this section; then it has no rows.
+    not_applicable: object = None
+    #: Header of the first column (the measure, a host, a field of study).
+    row_header: object = None
+
+    @property
+    def title(self):
+        return SECTIONS[self.key].title
+
+    @property
+    def definition(self):
+        return SECTIONS[self.key].definition
+
+    @property
+    def is_empty(self) -> bool:
+        return all(row.is_empty for row in self.rows)
+
+
+def show(value: float | None, unit: Unit) -> str:
+    """A number as the page and the CSV files show it."""
+    if value is None:
+        return "–"
+    if unit is Unit.COUNT:
+        return format_decimal(value, "#,##0")
+    if unit is Unit.PERCENT:
+        return format_decimal(value, "#,##0.0") + " %"
+    if unit is Unit.SCORE:
+        return format_decimal(value, "0.0")
+    return format_decimal(value, "#,##0.#")
+
+
+def show_change(row: Row) -> str:
+    change = row.change
+    if change is None:
+        return "–"
+    unit = Unit.COUNT if row.unit is Unit.COUNT else row.unit
+    text = show(abs(change), unit)
+    if row.unit is Unit.PERCENT:
+        text = text.replace(" %", " pp")
+    if change > 0:
+        return f"+{text}"
+    if change < 0:
+        return f"−{text}"
+    return text
+
+
+# SQL pieces -----------------------------------------------------------------------------------
+
+
+def bounds(report: ReportFilter, column, *, dated: bool) -> tuple:
+    """The previous year's start and this year's end for a date or a UTC moment column."""
+    if dated:
+        return report.previous.first_day, report.year.next_first_day
+    return report.previous.starts_at, report.year.ends_at
+
+
+def in_both_years(report: ReportFilter, column, *, dated: bool):
+    """The column lies in this school year or the previous one."""
+    start, end = bounds(report, column, dated=dated)
+    return sa.and_(column >= start, column < end)
+
+
+def this_year(report: ReportFilter, column, *, dated: bool):
+    """1 when the column (already known to lie in one of the two years) is in this year."""
+    start: date | datetime = report.year.first_day if dated else report.year.starts_at
+    return sa.case((column >= start, 1), else_=0)
+
+
+def count_if(condition):
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def sum_if(condition, value):
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, value), else_=0)), 0)
+
+
+def programme_pupils(programme_id: int):
+    """Ids of pupils taking part (active or completed) in one programme."""
+    return sa.select(ProgrammeEnrollment.student_id).where(
+        ProgrammeEnrollment.programme_id == programme_id,
+        ProgrammeEnrollment.state.in_(PARTICIPATING),
+    )
+
+
+def pair(result, current_key: str, previous_key: str) -> tuple:
+    return getattr(result, current_key), getattr(result, previous_key)
