@@ -1,18 +1,18 @@
-"""A believable demo: the cluster, two schools, members, partners, classes, pupils, accounts."""
+"""A living demo: the cluster, two schools, members and partners, one account per role, and
+generated data the demo accounts take part in."""
 
 from __future__ import annotations
 
-import random
-from datetime import date
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from talent.auth.services import set_password
 from talent.db import utcnow
 from talent.extensions import db
+from talent.generate import Anchors, cheap_password_hash, generate
 from talent.people.models import Organization, OrganizationKind, Role
 from talent.people.services import invite_user, save_organization
-from talent.schools.models import SchoolClass, Student
 
 CLUSTER = "Oslo Cancer Cluster"
 ULLERN = "Ullern videregående skole"
@@ -48,69 +48,22 @@ ACCOUNTS = [
 
 DEMO_ACCOUNTS = [(role.value, email) for role, email, _name, _org in ACCOUNTS]
 
-FIRST_NAMES = [
-    "Emma",
-    "Nora",
-    "Sofie",
-    "Ingrid",
-    "Leah",
-    "Maja",
-    "Ella",
-    "Jakob",
-    "Noah",
-    "Filip",
-    "Lukas",
-    "Oskar",
-    "Aksel",
-    "Henrik",
-    "Amir",
-    "Fatima",
-    "Mohammed",
-    "Sander",
-    "Ida",
-    "Thea",
-    "Selma",
-    "Ahmed",
-    "Vilde",
-    "Tobias",
-]
-LAST_NAMES = [
-    "Hansen",
-    "Johansen",
-    "Olsen",
-    "Larsen",
-    "Andersen",
-    "Pedersen",
-    "Nilsen",
-    "Kristiansen",
-    "Jensen",
-    "Karlsen",
-    "Berg",
-    "Haugen",
-    "Hagen",
-    "Ali",
-    "Khan",
-    "Bakken",
-    "Dahl",
-    "Lie",
-    "Solberg",
-    "Eide",
-]
-
-CLASSES = {ULLERN: ["1STA", "2STA", "3STA", "2MK"], "Nydalen videregående skole": ["1STB", "2STB"]}
+#: Small enough to seed in a few seconds, big enough that every page has something on it.
+DEMO_SCALE = 0.5
+#: The year the school collaboration started: the same demo every time.
+DEMO_SEED = 2009
 
 
-def current_school_year(today: date) -> int:
-    """School years run August to June; return the calendar year the current one started."""
-    return today.year if today.month >= 8 else today.year - 1
+def seed(*, password: str, now: datetime | None = None) -> bool:
+    """Create the demo unless the cluster already exists; return whether anything was made.
 
-
-def seed(*, password: str) -> bool:
-    """Create the demo unless the cluster already exists; return whether anything was made."""
+    The demo accounts are anchors of generated data (talent.generate): the teacher teaches
+    Ullern classes with visits ahead, the host's lab has bookings to confirm, the researcher
+    is enrolled, waitlisted and offered a seat, the mentor has pairings to follow up.
+    """
     if db.session.scalar(sa.select(Organization.id).where(Organization.name == CLUSTER)):
         return False
-    now = utcnow()
-    rng = random.Random(2009)  # the year the school collaboration started: same demo each time
+    now = now or utcnow()
     organizations = {
         name: save_organization(None, None, name=name, kind=kind, city=city, now=now)
         for name, kind, city in ORGANIZATIONS
@@ -127,32 +80,29 @@ def seed(*, password: str) -> bool:
         )
         set_password(user, password, now=now)
         users[role] = user
-    year = current_school_year(now.date())
-    for school_name, class_names in CLASSES.items():
-        school = organizations[school_name]
-        for class_name in class_names:
-            school_class = SchoolClass(school=school, name=class_name, school_year=year)
-            db.session.add(school_class)
-            grade = int(class_name[0])
-            for _ in range(rng.randint(14, 22)):
-                birth_year = year - 15 - grade
-                db.session.add(
-                    Student(
-                        school=school,
-                        school_class=school_class,
-                        name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-                        birth_date=date(birth_year, rng.randint(1, 12), rng.randint(1, 28)),
-                    )
-                )
-    student_class = db.session.scalar(sa.select(SchoolClass).where(SchoolClass.name == "2STA"))
-    db.session.add(
-        Student(
-            school=organizations[ULLERN],
-            school_class=student_class,
-            name=users[Role.STUDENT].name,
-            birth_date=date(year - 16, 3, 14),
-            user=users[Role.STUDENT],
-        )
-    )
     db.session.flush()
+
+    def ids(*kinds: OrganizationKind) -> list[int]:
+        return [organizations[name].id for name, kind, _city in ORGANIZATIONS if kind in kinds]
+
+    anchors = Anchors(
+        schools=ids(OrganizationKind.SCHOOL),
+        hosts=ids(OrganizationKind.COMPANY, OrganizationKind.HOSPITAL),
+        partners=ids(OrganizationKind.UNIVERSITY, OrganizationKind.PARTNER),
+        cluster=organizations[CLUSTER].id,
+        coordinator=users[Role.COORDINATOR].id,
+        teacher=users[Role.TEACHER].id,
+        host=users[Role.HOST].id,
+        mentor=users[Role.MENTOR].id,
+        researcher=users[Role.RESEARCHER].id,
+        student=users[Role.STUDENT].id,
+    )
+    generate(
+        DEMO_SCALE,
+        seed=DEMO_SEED,
+        now=now,
+        anchors=anchors,
+        password_hash=cheap_password_hash(password),
+        commit=False,
+    )
     return True

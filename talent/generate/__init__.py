@@ -23,8 +23,8 @@ from talent.extensions import db
 from talent.generate.activities import activities_steps, generate_activities
 from talent.generate.base import EMAIL_DOMAIN, Anchors, Context, Sizes, Writer
 from talent.generate.courses import courses_steps, generate_courses
-from talent.generate.mentoring import generate_mentoring, mentoring_steps
 from talent.generate.notifications import generate_notifications, notifications_steps
+from talent.generate.pairings import generate_mentoring, mentoring_steps
 from talent.generate.people import generate_people, people_steps
 from talent.generate.pupils import generate_pupils, pupils_steps
 from talent.generate.visits import generate_visits, visits_steps
@@ -115,8 +115,13 @@ def generate(
     anchors: Anchors | None = None,
     password_hash: str | None = None,
     progress: Progress | None = None,
+    commit: bool = True,
 ) -> dict[str, int]:
-    """Fill the (migrated) database; return the number of rows written per table."""
+    """Fill the (migrated) database; return the number of rows written per table.
+
+    With ``commit`` each phase is committed, which keeps memory flat at large scales; without
+    it everything stays in the caller's transaction (the demo is small and all or nothing).
+    """
     _check_database()
     ctx = Context(
         sizes=Sizes.of(scale),
@@ -134,8 +139,9 @@ def generate(
             for advance in phase(ctx):
                 bar.update(advance)
         ctx.writer.flush()
-        db.session.commit()
-    ctx.writer.finish()
+        if commit:
+            db.session.commit()
+    ctx.writer.finish(commit=commit)
     counts = dict(sorted(ctx.writer.counts.items()))
     log.info("generated scale %s seed %s: %s rows", scale, seed, sum(counts.values()))
     return counts

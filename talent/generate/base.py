@@ -13,100 +13,13 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from talent.extensions import db
+from talent.generate.names import FIRST_NAMES, LAST_NAMES
 
 ZONE = ZoneInfo("Europe/Oslo")
 #: Where the e-mail addresses of generated people live; no mail is ever delivered there.
 EMAIL_DOMAIN = "generated.talent.test"
 #: Rows buffered before they go to the database in one executemany per table.
 BATCH_ROWS = 20_000
-
-FIRST_NAMES = [
-    "Emma",
-    "Nora",
-    "Sofie",
-    "Ingrid",
-    "Leah",
-    "Maja",
-    "Ella",
-    "Olivia",
-    "Sara",
-    "Frida",
-    "Jakob",
-    "Noah",
-    "Filip",
-    "Lukas",
-    "Oskar",
-    "Aksel",
-    "Henrik",
-    "Amir",
-    "Fatima",
-    "Mohammed",
-    "Sander",
-    "Ida",
-    "Thea",
-    "Selma",
-    "Ahmed",
-    "Vilde",
-    "Tobias",
-    "Elias",
-    "Emil",
-    "Iben",
-    "Mathea",
-    "Johannes",
-    "Mia",
-    "Linnea",
-    "Magnus",
-    "Ole",
-    "Kasper",
-    "Hedda",
-    "Tiril",
-    "Yusuf",
-    "Aisha",
-    "Mikkel",
-    "Jonas",
-    "Astrid",
-    "Eirik",
-]
-LAST_NAMES = [
-    "Hansen",
-    "Johansen",
-    "Olsen",
-    "Larsen",
-    "Andersen",
-    "Pedersen",
-    "Nilsen",
-    "Kristiansen",
-    "Jensen",
-    "Karlsen",
-    "Berg",
-    "Haugen",
-    "Hagen",
-    "Ali",
-    "Khan",
-    "Bakken",
-    "Dahl",
-    "Lie",
-    "Solberg",
-    "Eide",
-    "Moen",
-    "Strand",
-    "Lund",
-    "Aas",
-    "Halvorsen",
-    "Ahmed",
-    "Nguyen",
-    "Jacobsen",
-    "Sæther",
-    "Rønning",
-    "Vik",
-    "Myhre",
-    "Holm",
-    "Sandvik",
-    "Lien",
-    "Mikkelsen",
-    "Nygård",
-    "Brekke",
-]
 
 
 def school_year_of(day: date) -> int:
@@ -214,7 +127,7 @@ class Writer:
         self.buffers.clear()
         self.buffered = 0
 
-    def finish(self) -> None:
+    def finish(self, *, commit: bool = True) -> None:
         """Flush, move PostgreSQL's id sequences past the ids handed out, and commit."""
         self.flush()
         if db.session.get_bind().dialect.name == "postgresql":
@@ -225,7 +138,8 @@ class Writer:
                         f" (SELECT MAX(id) FROM {table.name}))"
                     )
                 )
-        db.session.commit()
+        if commit:
+            db.session.commit()
 
 
 @dataclass
@@ -267,9 +181,11 @@ class Context:
         if last < first:
             last = first
         day = first + timedelta(days=self.rng.randint(0, (last - first).days))
+        if (day.month, day.day) >= (12, 20) or (day.month, day.day) <= (1, 3):
+            day = date(year, 12, 18)  # nothing happens over Christmas
         while day.weekday() >= 5:
             day -= timedelta(days=1)
-        return day if day >= first else first
+        return min(max(day, first), last)
 
     def at(self, day: date, hour: int, minute: int = 0) -> datetime:
         """An aware UTC time from an Oslo wall-clock time."""

@@ -67,7 +67,9 @@ def _course(ctx: Context, year: int, index: int, anchor_state: S | None) -> None
     sessions = [ctx.at(starts + timedelta(weeks=week), 13) for week in range(rng.randint(3, 6))]
     ends = sessions[-1].date()
     over = ends < ctx.today
-    selection = anchor_state is None and not over and rng.random() < 0.3
+    selection = anchor_state is S.APPLIED or (
+        anchor_state is None and not over and rng.random() < 0.3
+    )
     opens = ctx.at(starts - timedelta(days=70), 9)
     states = _states(ctx, capacity, over=over, selection=selection)
     pool = ctx.ids["researchers"] + ctx.ids["mentors"][: sizes.mentors // 3]
@@ -75,10 +77,12 @@ def _course(ctx: Context, year: int, index: int, anchor_state: S | None) -> None
     states = states[: len(people)]
     anchor = ctx.anchors.researcher
     if anchor_state is not None and anchor_state in states:
+        spot = states.index(anchor_state)
         if anchor in people:
-            people.remove(anchor)
-            people.append(rng.choice([p for p in pool if p not in people]))
-        people[states.index(anchor_state)] = anchor
+            here = people.index(anchor)
+            people[here], people[spot] = people[spot], anchor
+        else:
+            people[spot] = anchor
 
     title = f"{TITLES[index % len(TITLES)]} {year}"
     if index >= len(TITLES):
@@ -184,11 +188,12 @@ def _course(ctx: Context, year: int, index: int, anchor_state: S | None) -> None
 
 
 def generate_courses(ctx: Context):
-    """Each year's courses; the demo researcher is enrolled, waitlisted and offered a seat."""
+    """Each year's courses; the demo researcher is enrolled, waitlisted, offered a seat and has
+    applied to a course whose applications wait for the coordinator."""
     ctx.facts["course_rows"] = []
     ctx.facts["course_titles"] = {}
     per_year = max(1, round(ctx.sizes.courses / len(ctx.years)))
-    wanted = [S.CONFIRMED, S.WAITLISTED, S.OFFERED] if ctx.anchors.researcher else []
+    wanted = [S.CONFIRMED, S.WAITLISTED, S.OFFERED, S.APPLIED] if ctx.anchors.researcher else []
     index = 0
     for year in ctx.years:
         for _ in range(per_year):

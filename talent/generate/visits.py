@@ -7,77 +7,21 @@ import math
 from datetime import timedelta
 
 from talent.generate.base import Context
+from talent.generate.sites import add_request, add_sites, add_slot
 from talent.visits.models import (
     HOLDING_STATES,
     ChecklistItem,
     ChecklistKind,
-    LabSite,
     LabVisit,
-    RequestState,
     VisitFeedback,
     VisitParticipant,
-    VisitRequest,
-    VisitSlot,
     VisitState,
 )
 
-SITES = ("Cell biology lab", "Imaging lab", "Immunology lab", "Pathology lab", "Clean room")
-TOPICS = (
-    "How a cancer vaccine is made",
-    "From biopsy to diagnosis",
-    "Radiation therapy up close",
-    "Working in a clean room",
-    "Antibodies at work",
-    "A day as a lab engineer",
-    "Clinical trials explained",
-)
 PAST_STATES = [VisitState.COMPLETED] * 78 + [VisitState.NO_SHOW] * 6
 PAST_STATES += [VisitState.CANCELLED] * 10 + [VisitState.DECLINED] * 6
 FUTURE_STATES = [VisitState.CONFIRMED] * 55 + [VisitState.REQUESTED] * 30
 FUTURE_STATES += [VisitState.CANCELLED] * 15
-
-
-def _sites(ctx: Context) -> None:
-    rng = ctx.rng
-    sites = []
-    ctx.facts["site_names"] = {}
-    for index, organization in enumerate(ctx.ids["host_organizations"]):
-        for number in range(1 + (index % 3 == 0)):
-            capacity = rng.choice((30, 35, 40, 50, 60))
-            site = ctx.add(
-                LabSite,
-                organization_id=organization,
-                name=SITES[(index + number) % len(SITES)],
-                address=f"Gate {rng.randint(1, 80)}, {ctx.facts['org_names'][organization]}",
-                capacity=capacity,
-                minimum_age=rng.choice((0, 15, 16)),
-                pupils_per_adult=rng.choice((10, 12, 15)),
-                safety_rules="Lab coats and goggles are handed out at the door.",
-                photo_rules="No photos inside the lab.",
-                accessibility="Step-free entrance, lift to every floor.",
-                is_active=True,
-                created_at=ctx.now,
-            )
-            sites.append((site, organization, capacity))
-            ctx.facts["site_names"][site] = SITES[(index + number) % len(SITES)]
-    ctx.facts["sites"] = sites
-
-
-def _slot(ctx: Context, site, organization, capacity, starts, booked=0) -> int:
-    host = ctx.facts["hosts"][organization][0]
-    return ctx.add(
-        VisitSlot,
-        site_id=site,
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2, minutes=30),
-        capacity=capacity,
-        persons_booked=booked,
-        topic=ctx.rng.choice(TOPICS),
-        host_contact_id=host,
-        series_key=None,
-        cancelled_at=None,
-        created_at=ctx.moment_before(starts, days=40),
-    )
 
 
 def add_visit(
@@ -92,7 +36,7 @@ def add_visit(
         going[0] = ctx.facts["anchor_pupil"]
     persons = len(going) + adults
     booked_persons = persons if state in HOLDING_STATES else 0
-    slot = _slot(ctx, site, organization, capacity, starts, booked_persons)
+    slot = add_slot(ctx, site, organization, capacity, starts, booked_persons)
     teacher = rng.choice(ctx.facts["teachers"][school])
     if ctx.anchors.teacher in ctx.facts["teachers"][school] and class_id == ctx.facts.get(
         "anchor_class"
@@ -184,29 +128,6 @@ def add_visit(
     return visit
 
 
-def _request(ctx: Context, school, class_id, pupils, year) -> None:
-    rng = ctx.rng
-    earliest = ctx.day_in(year)
-    future = earliest > ctx.today
-    state = (
-        RequestState.OPEN if future else rng.choice((RequestState.BOOKED, RequestState.WITHDRAWN))
-    )
-    ctx.add(
-        VisitRequest,
-        school_id=school,
-        school_class_id=class_id,
-        teacher_id=rng.choice(ctx.facts["teachers"][school]),
-        topic=rng.choice(TOPICS),
-        pupils_count=max(1, len(pupils) - rng.randint(0, 4)),
-        adults_count=2,
-        earliest_on=earliest,
-        latest_on=earliest + timedelta(days=rng.randint(7, 30)),
-        notes="Any weekday works for us.",
-        state=state,
-        created_at=ctx.moment_before(ctx.at(earliest, 9), days=30),
-    )
-
-
 def _featured(ctx: Context) -> None:
     """The demo teacher's and host's visits: one confirmed soon, others awaiting the host."""
     anchors = ctx.anchors
@@ -237,14 +158,15 @@ def _featured(ctx: Context) -> None:
         class_id, pupils, _grade = ctx.facts["classes"][(others[0], year)][0]
         starts = ctx.at(ctx.today + timedelta(days=13), 9)
         add_visit(ctx, others[0], class_id, pupils, site, starts, VisitState.REQUESTED)
-    _request(ctx, school, anchor_class, by_id[anchor_class], year)
+    ahead = ctx.today + timedelta(days=30)
+    add_request(ctx, school, anchor_class, by_id[anchor_class], year, earliest=ahead)
 
 
 def generate_visits(ctx: Context):
     """Sites first; then each year's visits, spread over the schools taking part that year."""
     rng = ctx.rng
     ctx.facts["visit_rows"] = []
-    _sites(ctx)
+    add_sites(ctx)
     _featured(ctx)
     school_years = [key for key in ctx.facts["classes"]]
     per_school_year = ctx.sizes.visits / len(school_years)
@@ -263,7 +185,7 @@ def generate_visits(ctx: Context):
                 add_visit(ctx, school, class_id, pupils, site, starts, rng.choice(states))
             if rng.random() < 0.3:
                 class_id, pupils, _grade = rng.choice(classes)
-                _request(ctx, school, class_id, pupils, year)
+                add_request(ctx, school, class_id, pupils, year)
         yield 1
     # Free slots ahead, so the calendar has room to book.
     for site, organization, capacity in ctx.facts["sites"]:
@@ -271,7 +193,7 @@ def generate_visits(ctx: Context):
             day = ctx.today + timedelta(days=rng.randint(3, 60))
             while day.weekday() >= 5:
                 day += timedelta(days=1)
-            _slot(ctx, site, organization, capacity, ctx.at(day, rng.choice((9, 12))))
+            add_slot(ctx, site, organization, capacity, ctx.at(day, rng.choice((9, 12))))
     yield 1
 
 

@@ -1,0 +1,101 @@
+"""A school's talent programme for one school year: tracks, enrollments with the intended
+field of study at start and at completion, and what alumni went on to study."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from talent.generate.base import Context
+from talent.programmes.models import (
+    AlumniOutcome,
+    EnrollmentState,
+    FieldOfStudy,
+    Programme,
+    ProgrammeEnrollment,
+    ProgrammeTrack,
+)
+
+TRACKS = ("Natural science", "Media", "Entrepreneurship")
+START_FIELDS = (
+    [FieldOfStudy.UNDECIDED] * 6
+    + [FieldOfStudy.MEDICINE] * 4
+    + [FieldOfStudy.NATURAL_SCIENCES] * 4
+    + [FieldOfStudy.TECHNOLOGY] * 3
+    + [FieldOfStudy.OTHER] * 3
+)
+TARGET = (FieldOfStudy.MEDICINE, FieldOfStudy.NATURAL_SCIENCES)
+INSTITUTIONS = ("Universitetet i Oslo", "NTNU", "Universitetet i Bergen", "UiT", "Karolinska")
+
+
+def add_programme(ctx: Context, school: int, year: int, enrolled: list[int]) -> None:
+    rng = ctx.rng
+    current = year == ctx.current_year
+    states = []
+    for _ in enrolled:
+        roll = rng.random()
+        if current:
+            states.append(
+                EnrollmentState.ACTIVE
+                if roll < 0.75
+                else EnrollmentState.APPLIED
+                if roll < 0.9
+                else EnrollmentState.WITHDRAWN
+            )
+        else:
+            states.append(EnrollmentState.COMPLETED if roll < 0.78 else EnrollmentState.WITHDRAWN)
+    if current and ctx.facts.get("anchor_pupil_school") == school:
+        states[0] = EnrollmentState.ACTIVE
+    taken = sum(s in (EnrollmentState.ACTIVE, EnrollmentState.COMPLETED) for s in states)
+    programme = ctx.add(
+        Programme,
+        name=f"Talent programme {ctx.facts['org_names'][school]}",
+        school_year=year,
+        school_id=school,
+        description="Lab visits, guest lectures, projects and a mentor for pupils curious "
+        "about medicine and the natural sciences.",
+        capacity=max(30, taken + 5),
+        places_taken=taken,
+        created_at=ctx.at(date(year, 8, 15), 9),
+    )
+    tracks = [ctx.add(ProgrammeTrack, programme_id=programme, name=name) for name in TRACKS]
+    ctx.facts.setdefault("programmes", {})[(school, year)] = programme
+    coordinator = rng.choice(ctx.ids["coordinators"])
+    applied = ctx.at(date(year, 9, 1) + timedelta(days=rng.randint(0, 20)), 10)
+    for pupil, state in zip(enrolled, states, strict=True):
+        start = rng.choice(START_FIELDS)
+        completion = None
+        if state is EnrollmentState.COMPLETED:
+            completion = start
+            if start not in TARGET and rng.random() < 0.35:
+                completion = rng.choice(TARGET)
+        activated = applied + timedelta(days=14)
+        held = state is not EnrollmentState.APPLIED and activated < ctx.now
+        ended = ctx.at(date(year + 1, 6, 10), 12)
+        withdrawn_at = applied + timedelta(days=rng.randint(20, 150))
+        ctx.add(
+            ProgrammeEnrollment,
+            programme_id=programme,
+            student_id=pupil,
+            track_id=rng.choice(tracks),
+            state=state,
+            intended_field_at_start=start,
+            intended_field_at_completion=completion,
+            withdrawal_reason="Too much at school" if state is EnrollmentState.WITHDRAWN else "",
+            applied_at=applied,
+            activated_at=activated if held else None,
+            completed_at=ended if state is EnrollmentState.COMPLETED else None,
+            withdrawn_at=min(withdrawn_at, ctx.now) if state is EnrollmentState.WITHDRAWN else None,
+            created_by_id=coordinator,
+        )
+        if completion is not None and year + 1 < ctx.current_year and rng.random() < 0.6:
+            field = completion if rng.random() < 0.7 else rng.choice(tuple(FieldOfStudy)[:-2])
+            ctx.add(
+                AlumniOutcome,
+                student_id=pupil,
+                field=field,
+                institution=rng.choice(INSTITUTIONS),
+                study=field.value.replace("_", " ").capitalize(),
+                reported_on=date(year + 2, 10, 1),
+                recorded_by_id=coordinator,
+                created_at=ctx.at(date(year + 2, 10, 1), 12),
+            )
