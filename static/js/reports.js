@@ -32,6 +32,9 @@
         backgroundColor: colours[header.dataset.series],
       };
     });
+    const indexAxis = rows.length > 6 ? "y" : "x";
+    const valueAxis = indexAxis === "y" ? "x" : "y";
+    const scale = unit === "score" ? { min: 0, max: 5 } : { beginAtZero: true, ticks: { precision: 0 } };
     new Chart(canvas, {
       type: "bar",
       data: { labels, datasets },
@@ -39,8 +42,8 @@
         animation: false,
         responsive: true,
         maintainAspectRatio: false,
-        indexAxis: rows.length > 6 ? "y" : "x",
-        scales: unit === "score" ? { y: { min: 0, max: 5 } } : {},
+        indexAxis,
+        scales: { [valueAxis]: scale },
       },
     });
     canvas.dataset.rendered = "yes";
