@@ -20,7 +20,7 @@ from talent.mentoring.models import (
     Pairing,
     PairingState,
 )
-from talent.people.models import Organization, OrganizationKind, User
+from talent.people.models import Organization, OrganizationKind, Role, User
 from talent.programmes.models import PLACE_STATES, Programme, ProgrammeEnrollment
 from talent.reminders.models import Notification, NotificationState
 from talent.schools.models import SchoolClass, Student
@@ -155,3 +155,21 @@ def test_generation_needs_a_migrated_database(app):
             generate(0.05, now=NOW)
     finally:
         db.session.rollback()
+
+
+def test_the_app_adds_rows_after_generation(app, make):
+    """Ids were handed out by the generator: PostgreSQL's sequences must have moved past them."""
+    generate(0.05, now=NOW)
+    school = make.school()
+    teacher = make.user(Role.TEACHER, organization=school)
+    pupil = make.student(make.school_class(school))
+    notification = Notification(
+        recipient_id=teacher.id,
+        kind="visits.booked",
+        due_at=NOW,
+        next_attempt_at=NOW,
+        idempotency_key="after-generation",
+    )
+    db.session.add(notification)
+    db.session.commit()
+    assert pupil.id > count(Student) - 1 and notification.id == count(Notification)
