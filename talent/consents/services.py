@@ -364,8 +364,11 @@ def answer_by_guardian(
     return given, withdrawn
 
 
-def consents_expiring(now: datetime, *, within_days: int) -> list[Consent]:
-    """Consents in force whose last day is within the coming ``within_days`` days."""
+def consents_expiring(
+    now: datetime, *, within_days: int, limit: int | None = None
+) -> list[Consent]:
+    """Consents in force whose last day is within the coming ``within_days`` days (at most
+    ``limit`` of them, the soonest first, when given)."""
     today = local_date(now)
     query = (
         sa.select(Consent)
@@ -376,8 +379,13 @@ def consents_expiring(now: datetime, *, within_days: int) -> list[Consent]:
             Consent.expires_on >= today,
             Consent.expires_on <= date.fromordinal(today.toordinal() + within_days),
         )
-        .options(sa.orm.joinedload(Consent.student), sa.orm.joinedload(Consent.recorded_by))
+        .options(
+            sa.orm.joinedload(Consent.student),
+            # Who recorded it is shown; their roles are not needed (and would cost a query).
+            sa.orm.joinedload(Consent.recorded_by).lazyload(User.role_assignments),
+        )
         .order_by(Consent.expires_on, Consent.id)
+        .limit(limit)
     )
     return list(db.session.scalars(query))
 

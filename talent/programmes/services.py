@@ -563,3 +563,17 @@ def record_alumni_outcome(
         after={"field": field.value, "institution": institution, "study": study},
     )
     return outcome
+
+
+def enrollments_of_pupil(student: Student) -> list[ProgrammeEnrollment]:
+    """A pupil's own programme enrollments, with programme and track, the latest first."""
+    return list(
+        db.session.scalars(
+            sa.select(ProgrammeEnrollment)
+            .where(ProgrammeEnrollment.student_id == student.id)
+            .options(
+                joinedload(ProgrammeEnrollment.programme), joinedload(ProgrammeEnrollment.track)
+            )
+            .order_by(ProgrammeEnrollment.applied_at.desc(), ProgrammeEnrollment.id.desc())
+        )
+    )

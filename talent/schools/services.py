@@ -439,3 +439,12 @@ def invite_student(
     )
     log.info("pupil %s invited as user %s by user %s", student.id, user.id, actor.id)
     return user
+
+
+def pupil_record_of(user: User) -> Student | None:
+    """The pupil record linked to this account, with its school and class, if any."""
+    return db.session.scalar(
+        sa.select(Student)
+        .where(Student.user_id == user.id, Student.erased_at.is_(None))
+        .options(sa.orm.joinedload(Student.school), sa.orm.joinedload(Student.school_class))
+    )

@@ -1,0 +1,83 @@
+"""Reading for the home dashboards: a person's current enrollments, and what coordinators
+decide on (applications to review, offers about to lapse). One query each."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, joinedload
+
+from talent.courses.models import Course, CourseEnrollment, EnrollmentState
+from talent.extensions import db
+from talent.people.models import User
+
+#: Enrollments that still ask something of the person or lead to a seat.
+CURRENT_STATES = (
+    EnrollmentState.DRAFT,
+    EnrollmentState.APPLIED,
+    EnrollmentState.WAITLISTED,
+    EnrollmentState.OFFERED,
+    EnrollmentState.CONFIRMED,
+)
+
+
+def current_enrollments(user: User, *, today: date, limit: int) -> list[CourseEnrollment]:
+    """The person's enrollments in courses not yet over: open offers first, then by start."""
+    offers_first = sa.case((CourseEnrollment.state == EnrollmentState.OFFERED, 0), else_=1)
+    query = (
+        sa.select(CourseEnrollment)
+        .join(CourseEnrollment.course)
+        .where(
+            CourseEnrollment.user_id == user.id,
+            CourseEnrollment.state.in_(CURRENT_STATES),
+            Course.ends_on >= today,
+        )
+        .options(contains_eager(CourseEnrollment.course))
+        .order_by(offers_first, Course.starts_on, CourseEnrollment.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def applications_to_review(*, limit: int) -> list[tuple[Course, int]]:
+    """Courses with sent applications waiting for a decision, and how many, oldest first."""
+    waiting = (
+        sa.select(
+            CourseEnrollment.course_id,
+            sa.func.count().label("waiting"),
+            sa.func.min(CourseEnrollment.submitted_at).label("oldest"),
+        )
+        .where(
+            CourseEnrollment.state == EnrollmentState.APPLIED,
+            CourseEnrollment.submitted_at.is_not(None),
+        )
+        .group_by(CourseEnrollment.course_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Course, waiting.c.waiting)
+        .join(waiting, waiting.c.course_id == Course.id)
+        .order_by(waiting.c.oldest, Course.id)
+        .limit(limit)
+    )
+    return [(course, count) for course, count in rows]
+
+
+def offers_lapsing(*, now: datetime, within: timedelta, limit: int) -> list[CourseEnrollment]:
+    """Open offers whose deadline falls within ``within`` from now, soonest first."""
+    query = (
+        sa.select(CourseEnrollment)
+        .where(
+            CourseEnrollment.state == EnrollmentState.OFFERED,
+            CourseEnrollment.offer_expires_at.is_not(None),
+            CourseEnrollment.offer_expires_at <= now + within,
+        )
+        .options(
+            joinedload(CourseEnrollment.course),
+            joinedload(CourseEnrollment.user).lazyload(User.role_assignments),
+        )
+        .order_by(CourseEnrollment.offer_expires_at, CourseEnrollment.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
