@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask_login import current_user
 
 from talent.auth.guards import permission_required, public
-from talent.home.services import home_sections
+from talent.db import utcnow
+from talent.home.dashboards import boards_for
 
 bp = Blueprint("home", __name__)
 
@@ -13,10 +15,8 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 @permission_required("home")
 def index():
-    """Show the sections that fit the user's roles."""
-    from flask_login import current_user
-
-    return render_template("home/index.html", sections=home_sections(current_user))
+    """Show the dashboard of each of the user's roles."""
+    return render_template("home/index.html", boards=boards_for(current_user, now=utcnow()))
 
 
 @bp.route("/health")

@@ -1,4 +1,4 @@
-"""What each role sees first on the home page."""
+"""The quick links each role sees on the home page, next to its dashboard."""
 
 from __future__ import annotations
 

@@ -1,0 +1,26 @@
+"""What a mentee with an account (a researcher, or a pupil whose record is linked to it) sees of
+their mentoring: their running pairings and the sessions waiting for their confirmation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from talent.home.dashboards.common import LIMIT, Shown, first
+from talent.mentoring.models import MentoringSession, Pairing
+from talent.mentoring.services.dashboard import running_pairings_of_account, sessions_to_confirm
+from talent.people.models import User
+
+
+@dataclass(frozen=True)
+class MenteeView:
+    pairings: list[Pairing] = field(default_factory=list)
+    to_confirm: Shown[MentoringSession] = field(default_factory=Shown)
+
+
+def build(user: User) -> MenteeView | None:
+    """The mentee's pairings and sessions to confirm, or None without any (1–2 queries)."""
+    pairings = running_pairings_of_account(user, limit=LIMIT)
+    if not pairings:
+        return None
+    sessions = sessions_to_confirm([p.id for p in pairings], limit=LIMIT + 1)
+    return MenteeView(pairings, first(sessions))
