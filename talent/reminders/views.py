@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale, get_timezone, gettext
 from flask_login import current_user
 from werkzeug.routing import BuildError
@@ -32,10 +32,16 @@ MAX_PAGE = 100_000
 def inbox_badge():
     """``inbox_unread()`` for the navigation: one COUNT, run only when a page shows it."""
 
-    def inbox_unread() -> int:
-        return inbox.unread_count(current_user) if policy.is_signed_in(current_user) else 0
+    return {"inbox_unread": _unread}
 
-    return {"inbox_unread": inbox_unread}
+
+def _unread() -> int:
+    """The signed-in user's unread count, counted once per request (the page and its menu)."""
+    if "inbox_unread" not in g:
+        g.inbox_unread = (
+            inbox.unread_count(current_user) if policy.is_signed_in(current_user) else 0
+        )
+    return g.inbox_unread
 
 
 def _page_number() -> int:
@@ -67,7 +73,7 @@ def index():
         page=page,
         entries=entries,
         links=links,
-        unread=inbox.unread_count(current_user),
+        unread=_unread(),
     )
 
 
