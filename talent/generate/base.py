@@ -165,6 +165,11 @@ class Context:
         return school_year_of(self.today)
 
     @property
+    def retention_cutoff(self) -> date:
+        """Pupils who left school on or before this day have been anonymised."""
+        return self.today - timedelta(days=3 * 365 + 1)
+
+    @property
     def years(self) -> list[int]:
         return list(range(self.current_year - self.sizes.years + 1, self.current_year + 1))
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from talent.generate.base import Context
 from talent.programmes.models import (
+    ALUMNI_FIELDS,
     AlumniOutcome,
     EnrollmentState,
     FieldOfStudy,
@@ -80,7 +81,9 @@ def add_programme(ctx: Context, school: int, year: int, enrolled: list[int]) -> 
             state=state,
             intended_field_at_start=start,
             intended_field_at_completion=completion,
-            withdrawal_reason="Too much at school" if state is EnrollmentState.WITHDRAWN else "",
+            withdrawal_reason="Too much at school"
+            if state is EnrollmentState.WITHDRAWN and pupil not in ctx.facts["erased"]
+            else "",
             applied_at=applied,
             activated_at=activated if held else None,
             completed_at=ended if state is EnrollmentState.COMPLETED else None,
@@ -88,13 +91,14 @@ def add_programme(ctx: Context, school: int, year: int, enrolled: list[int]) -> 
             created_by_id=coordinator,
         )
         if completion is not None and year + 1 < ctx.current_year and rng.random() < 0.6:
-            field = completion if rng.random() < 0.7 else rng.choice(tuple(FieldOfStudy)[:-2])
+            field = completion if rng.random() < 0.7 else rng.choice(ALUMNI_FIELDS)
+            erased = pupil in ctx.facts["erased"]
             ctx.add(
                 AlumniOutcome,
                 student_id=pupil,
                 field=field,
-                institution=rng.choice(INSTITUTIONS),
-                study=field.value.replace("_", " ").capitalize(),
+                institution="" if erased else rng.choice(INSTITUTIONS),
+                study="" if erased else field.value.replace("_", " ").capitalize(),
                 reported_on=date(year + 2, 10, 1),
                 recorded_by_id=coordinator,
                 created_at=ctx.at(date(year + 2, 10, 1), 12),

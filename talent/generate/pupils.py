@@ -36,15 +36,49 @@ def _pupil(ctx: Context, school: int, class_id: int, year: int, grade: int, **ex
         "erased_at": None,
     }
     values.update(extra)
-    pupil = ctx.add(Student, **values)
+    pupil = values["id"] = ctx.writer.new_id(Student)
+    # The retention rule has anonymised those who left school long enough ago.
+    if left <= ctx.retention_cutoff and not values["user_id"]:
+        values.update(
+            name=f"Erased pupil #{pupil}",
+            birth_date=date(birth.year, 7, 1),
+            erased_at=ctx.at(left + timedelta(days=3 * 365 + 7), 3),
+        )
+        ctx.facts["erased"].add(pupil)
+    ctx.add(Student, **values)
     ctx.facts["pupil_names"][pupil] = values["name"]
     if values["user_id"]:
         ctx.facts["pupil_accounts"][pupil] = values["user_id"]
     return pupil
 
 
+def _erased_consents(ctx: Context, pupil: int, year: int) -> None:
+    """What erasure leaves of an anonymised pupil's consents: kind and dates, no names."""
+    for kind in (ConsentKind.DATA_PROCESSING, ConsentKind.LAB_VISITS):
+        given = ctx.at(date(year, 8, 25) + timedelta(days=ctx.rng.randint(0, 30)), 19)
+        ctx.add(
+            Consent,
+            student_id=pupil,
+            kind=kind,
+            guardian_id=None,
+            given_by="",
+            given_at=given,
+            method=ConsentMethod.PAPER,
+            expires_on=date(year + 1, 6, 30) if kind is ConsentKind.LAB_VISITS else None,
+            withdrawn_at=None,
+            withdrawn_by="",
+            superseded_at=None,
+            recorded_by_id=None,
+            note="",
+            created_at=given,
+        )
+
+
 def _consents(ctx: Context, pupil: int, year: int, school: int, *, skip=(), enrolled=False):
     rng = ctx.rng
+    if pupil in ctx.facts["erased"]:
+        _erased_consents(ctx, pupil, year)
+        return
     guardian_name = ctx.name()
     guardian = ctx.add(
         Guardian,
@@ -100,6 +134,7 @@ def generate_pupils(ctx: Context):
     per_school = _pupils_per_school_year(ctx)
     classes = ctx.facts.setdefault("classes", {})
     ctx.facts["pupil_names"], ctx.facts["pupil_accounts"], ctx.facts["class_names"] = {}, {}, {}
+    ctx.facts["erased"] = set()
     anchors = ctx.anchors
     for year in ctx.years:
         for school in ctx.ids["schools"]:
@@ -108,7 +143,7 @@ def generate_pupils(ctx: Context):
             count = max(1, round(per_school / 22))
             made = []
             for index in range(count):
-                grade = 1 + index % 3
+                grade = (2, 3, 1)[index % 3]  # the programme takes 2nd and 3rd years
                 name = f"{grade}{CLASS_CODES[(index // 3) % len(CLASS_CODES)]}"
                 if index >= 3 * len(CLASS_CODES):
                     name += str(index // (3 * len(CLASS_CODES)) + 1)
@@ -126,7 +161,7 @@ def generate_pupils(ctx: Context):
                     anchors.student
                     and year == ctx.current_year
                     and school == ctx.ids["schools"][0]
-                    and index == 1 % count
+                    and index == 0
                 )
                 if anchor_here:
                     pupils.append(

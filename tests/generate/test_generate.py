@@ -173,3 +173,20 @@ def test_the_app_adds_rows_after_generation(app, make):
     db.session.add(notification)
     db.session.commit()
     assert pupil.id > count(Student) - 1 and notification.id == count(Notification)
+
+
+def test_pupils_who_left_long_ago_are_anonymised_as_the_retention_rule_would(app):
+    generate(8, now=NOW)  # five school years: 2022/23 is past the retention period
+
+    erased = db.session.scalars(sa.select(Student).where(Student.erased_at.is_not(None))).all()
+    assert erased
+    for pupil in erased:
+        assert pupil.name == f"Erased pupil #{pupil.id}"
+        assert pupil.left_school_on <= datetime(2023, 11, 29).date()
+        assert pupil.user_id is None and pupil.guardians == []
+    still_named = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            Student.erased_at.is_(None), Student.left_school_on < datetime(2023, 6, 1).date()
+        )
+    )
+    assert still_named == 0
