@@ -46,6 +46,7 @@ SECTIONS = (
             HomeLink(_l("Courses"), "courses.manage", "courses.manage"),
             HomeLink(_l("Mentoring"), "mentoring.index", "mentoring.view"),
             HomeLink(_l("Deliveries"), "ledger.index", "ledger.manage"),
+            HomeLink(_l("Impact report"), "reports.index", "reports.view"),
             HomeLink(_l("Audit log"), "audit.events", "audit.read"),
         ),
     ),
