@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
+from talent.extensions import db
 from tests import factories
 from tests.home.conftest import get_home
 from tests.home.test_query_counts import fill, people  # noqa: F401 - the shared fixture
@@ -28,3 +29,15 @@ def test_every_dashboard_link_opens(app, people, count_queries):  # noqa: F811
         for href in links:
             response = client.get(href)
             assert response.status_code == 200, f"{name}: {href} → {response.status_code}"
+
+
+def test_every_board_renders_in_norwegian(app, people, count_queries):  # noqa: F811
+    fill(people, range(1, 4), open_pairings=3)
+    for user in people["users"].values():
+        user.language = "nb"
+    db.session.commit()
+    for name, user in people["users"].items():
+        client = app.test_client()
+        client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+        page, _ = get_home(client)
+        assert '<html lang="nb">' in page, name

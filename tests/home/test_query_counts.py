@@ -51,6 +51,9 @@ def people(world):
             "mentor": mentor.user,
             "researcher": researcher,
             "student": student,
+            "several roles": factories.user(
+                Role.TEACHER, Role.HOST, Role.RESEARCHER, organization=world.school
+            ),
         },
     )
 
@@ -174,9 +177,10 @@ def test_each_dashboard_stays_within_budget_and_does_not_grow_with_data(app, peo
     large = measure(app, count_queries, people["users"])
 
     counts = {name: (small[name][0], large[name][0]) for name in people["users"]}
-    for few, many in counts.values():
+    for name, (few, many) in counts.items():
         assert few == many, str(counts)
-        assert many <= BUDGET, str(counts)
+        # A user with several roles sees several boards: bounded, but not one dashboard.
+        assert many <= (BUDGET if name != "several roles" else 2 * BUDGET), str(counts)
     print("queries per dashboard (small, large):", counts)
     # The large pages really show more (the lists are cut, not empty).
     assert large["teacher"][1].count('data-testid="visit-') > small["teacher"][1].count(
