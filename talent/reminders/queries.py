@@ -67,3 +67,17 @@ def due_count(now: datetime) -> int:
 
 def recorded_kinds() -> list[str]:
     return list(db.session.scalars(sa.select(Notification.kind).distinct().order_by("kind")))
+
+
+def failed_count(*, due_from: datetime, due_until: datetime) -> int:
+    """Deliveries due in [due_from, due_until) that failed for good (read through the due-time
+    index, so it stays quick however long the ledger grows)."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Notification)
+        .where(
+            Notification.due_at >= due_from,
+            Notification.due_at < due_until,
+            Notification.state == NotificationState.FAILED,
+        )
+    )

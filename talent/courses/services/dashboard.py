@@ -40,28 +40,30 @@ def current_enrollments(user: User, *, today: date, limit: int) -> list[CourseEn
     return list(db.session.scalars(query))
 
 
-def applications_to_review(*, limit: int) -> list[tuple[Course, int]]:
-    """Courses with sent applications waiting for a decision, and how many, oldest first."""
-    waiting = (
-        sa.select(
-            CourseEnrollment.course_id,
-            sa.func.count().label("waiting"),
-            sa.func.min(CourseEnrollment.submitted_at).label("oldest"),
-        )
-        .where(
-            CourseEnrollment.state == EnrollmentState.APPLIED,
-            CourseEnrollment.submitted_at.is_not(None),
-        )
-        .group_by(CourseEnrollment.course_id)
-        .subquery()
+def applications_to_review(*, today: date, limit: int) -> list[tuple[Course, int]]:
+    """Courses not yet over with sent applications waiting for a decision, and how many;
+    the course with the longest-waiting application first."""
+    # Correlated per course, so that the (course, state) index answers them: the courses not
+    # yet over are few, the enrollments of all years many.
+    waiting = sa.and_(
+        CourseEnrollment.course_id == Course.id,
+        CourseEnrollment.state == EnrollmentState.APPLIED,
+        CourseEnrollment.submitted_at.is_not(None),
+    )
+    count = sa.select(sa.func.count()).where(waiting).correlate(Course).scalar_subquery()
+    oldest = (
+        sa.select(sa.func.min(CourseEnrollment.submitted_at))
+        .where(waiting)
+        .correlate(Course)
+        .scalar_subquery()
     )
     rows = db.session.execute(
-        sa.select(Course, waiting.c.waiting)
-        .join(waiting, waiting.c.course_id == Course.id)
-        .order_by(waiting.c.oldest, Course.id)
+        sa.select(Course, count)
+        .where(Course.ends_on >= today, count > 0)
+        .order_by(oldest, Course.id)
         .limit(limit)
     )
-    return [(course, count) for course, count in rows]
+    return [(course, number) for course, number in rows]
 
 
 def offers_lapsing(*, now: datetime, within: timedelta, limit: int) -> list[CourseEnrollment]:
