@@ -6,13 +6,13 @@ deliveries, consents running out, and pupils the retention rule would anonymise.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from talent.consents.models import Consent
 from talent.consents.services import consents_expiring
 from talent.courses.models import Course, CourseEnrollment
 from talent.courses.services.dashboard import applications_to_review, offers_lapsing
-from talent.home.dashboards.common import LIMIT, Shown, first
+from talent.home.dashboards.common import LIMIT, Shown, first, start_of_day, today_of
 from talent.mentoring.models import Concern, Pairing
 from talent.mentoring.services.dashboard import (
     escalated_pairings,
@@ -22,13 +22,14 @@ from talent.mentoring.services.dashboard import (
 from talent.people.models import User
 from talent.privacy.services import retention_due_count
 from talent.privacy.settings import int_setting
-from talent.reminders.models import NotificationState
-from talent.reminders.queries import counts_by_state
+from talent.reminders.queries import failed_count
 from talent.visits.models import LabVisit, VisitState
 from talent.visits.services.dashboard import upcoming_visits
 
 #: Offers whose deadline falls within this time are shown as lapsing.
 OFFER_WARNING = timedelta(hours=48)
+#: Failed deliveries of this many past days are shown; older ones are left to the ledger.
+FAILED_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class CoordinatorBoard:
     escalations: Shown[Pairing]
     concerns: Shown[Concern]
     failed_deliveries: int
+    failed_since: date
     consents_expiring: Shown[Consent]
     consent_days: int
     retention_due: int
@@ -64,18 +66,21 @@ class CoordinatorBoard:
 
 def build(user: User, *, now: datetime) -> CoordinatorBoard:
     """Read what waits for a decision (nine queries, however much data there is)."""
+    today = today_of(user, now)
+    failed_since = today - timedelta(days=FAILED_DAYS)
     consent_days = int_setting("CONSENT_REMINDER_DAYS")
     retention_years = int_setting("RETENTION_YEARS_AFTER_LEAVING")
     return CoordinatorBoard(
         visits_to_confirm=first(
             upcoming_visits(user, now=now, states=[VisitState.REQUESTED], limit=LIMIT + 1)
         ),
-        applications=first(applications_to_review(limit=LIMIT + 1)),
+        applications=first(applications_to_review(today=today, limit=LIMIT + 1)),
         offers_lapsing=first(offers_lapsing(now=now, within=OFFER_WARNING, limit=LIMIT + 1)),
         proposals=first(proposals_awaiting_answer(limit=LIMIT + 1)),
         escalations=first(escalated_pairings(limit=LIMIT + 1)),
         concerns=first(open_concerns(limit=LIMIT + 1)),
-        failed_deliveries=counts_by_state()[NotificationState.FAILED],
+        failed_deliveries=failed_count(due_from=start_of_day(user, failed_since), due_until=now),
+        failed_since=failed_since,
         consents_expiring=first(consents_expiring(now, within_days=consent_days, limit=LIMIT + 1)),
         consent_days=consent_days,
         retention_due=retention_due_count(now, retention_years),
