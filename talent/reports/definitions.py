@@ -114,7 +114,7 @@ MEASURES: dict[str, Measure] = {
         _l("Pupil visits"),
         _l(
             "Pupils on the participant lists of held visits, not marked absent; a pupil on "
-            "two visits counts twice."
+            "two visits counts twice. With a school chosen, that school's pupils."
         ),
     ),
     "hosts_involved": Measure(

@@ -58,8 +58,6 @@ class Report:
 def build_report(report: ReportFilter, *, only: str | None = None) -> Report:
     """Every section (or the one named) for the filter's year and the year before."""
     builders = {
-        "reach": lambda: reach_section(report),
-        "visits": lambda: visits_section(report),
         "activities": lambda: activities_section(report),
         "programmes": lambda: programmes_section(report),
         "alumni": lambda: alumni_section(report),
@@ -68,11 +66,13 @@ def build_report(report: ReportFilter, *, only: str | None = None) -> Report:
         "feedback": lambda: feedback_section(report),
     }
     sections: dict[str, Section] = {}
+    if only in (None, "reach", "visits", "hosts"):
+        sections["reach"], pupil_visits = reach_section(report)
     if only in (None, "visits", "hosts"):
-        sections["visits"] = builders["visits"]()
+        sections["visits"] = visits_section(report, pupil_visits)
         sections["hosts"] = hosts_section(report, sections["visits"])
     for key, build in builders.items():
-        if key != "visits" and only in (None, key):
+        if only in (None, key):
             sections[key] = build()
     ordered = [sections[key] for key in SECTION_KEYS if key in sections]
     log.info("report %s built (%s)", report, only or "all sections")

@@ -12,9 +12,11 @@ from talent.reports.definitions import ACCEPTED_PAIRINGS, HELD_VISIT, PARTICIPAT
 from talent.reports.period import ReportFilter
 from talent.reports.services.common import (
     Section,
+    count_if,
     in_both_years,
     measure_row,
     programme_pupils,
+    sum_if,
     this_year,
 )
 from talent.schools.models import Student
@@ -97,34 +99,39 @@ def _mentoring(report: ReportFilter):
     return query
 
 
-def reach_section(report: ReportFilter) -> Section:
-    """One query: every source's pupils, each pupil counted once per year and per source."""
+def reach_section(report: ReportFilter) -> tuple[Section, tuple[int, int]]:
+    """One query: every source's pupils, each pupil counted once per year and per source.
+
+    Also returns the pupil visits (a pupil on two held visits counts twice) for the visits
+    section, which are the visit rows of the same query.
+    """
     parts = [_visits(report), _activities(report), _mentoring(report)]
     if report.host_id is None:  # programmes have no host organisation
         parts.append(_programmes(report))
     reached = sa.union_all(*parts).subquery("reached")
-    pupil, current = reached.c.student_id, reached.c.current
-
-    def distinct(year_flag: int, source: str | None = None):
-        test = current == year_flag
-        if source is not None:
-            test = sa.and_(test, reached.c.source == source)
-        return sa.func.count(sa.distinct(sa.case((test, pupil))))
-
-    columns = [distinct(1).label("all_1"), distinct(0).label("all_0")]
-    for source in SOURCES:
-        columns += [
-            distinct(1, source).label(f"{source}_1"),
-            distinct(0, source).label(f"{source}_0"),
-        ]
-    query = sa.select(*columns).select_from(reached)
+    # First one row per pupil and year, saying where the pupil was reached: no DISTINCT needed.
+    per_pupil = sa.select(
+        reached.c.current,
+        *(
+            sa.func.sum(sa.case((reached.c.source == source, 1), else_=0)).label(source)
+            for source in SOURCES
+        ),
+    ).group_by(reached.c.student_id, reached.c.current)
     if report.school_id is not None:
-        query = query.join(Student, Student.id == pupil).where(
+        per_pupil = per_pupil.join(Student, Student.id == reached.c.student_id).where(
             Student.school_id == report.school_id
         )
     if report.programme_id is not None:
-        query = query.where(pupil.in_(programme_pupils(report.programme_id)))
-    result = db.session.execute(query).one()
+        per_pupil = per_pupil.where(reached.c.student_id.in_(programme_pupils(report.programme_id)))
+    pupils = per_pupil.subquery("per_pupil")
+    columns = []
+    for flag in (1, 0):
+        this = pupils.c.current == flag
+        columns.append(count_if(this).label(f"all_{flag}"))
+        for source in SOURCES:
+            columns.append(count_if(sa.and_(this, pupils.c[source] > 0)).label(f"{source}_{flag}"))
+        columns.append(sum_if(this, pupils.c.visits).label(f"visit_rows_{flag}"))
+    result = db.session.execute(sa.select(*columns)).one()
     section = Section("reach")
     section.rows.append(measure_row("pupils_reached", result.all_1, result.all_0))
     for source in SOURCES:
@@ -133,4 +140,4 @@ def reach_section(report: ReportFilter) -> Section:
                 f"pupils_{source}", getattr(result, f"{source}_1"), getattr(result, f"{source}_0")
             )
         )
-    return section
+    return section, (result.visit_rows_1, result.visit_rows_0)

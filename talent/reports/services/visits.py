@@ -39,8 +39,8 @@ def _rate(part: int, whole: int) -> float | None:
     return 100 * part / whole if whole else None
 
 
-def visits_section(report: ReportFilter) -> Section:
-    """One query for the visit counts, one for the pupils on held visits."""
+def visits_section(report: ReportFilter, pupil_visits: tuple[int, int]) -> Section:
+    """One query for the visit counts; the pupil visits come from the pupils-reached query."""
     current = VisitSlot.starts_at >= report.year.starts_at
     previous = sa.not_(current)
     columns = []
@@ -53,27 +53,6 @@ def visits_section(report: ReportFilter) -> Section:
             count_if(sa.and_(LabVisit.state == state, current)).label(f"{name}_1"),
             count_if(sa.and_(LabVisit.state == state, previous)).label(f"{name}_0"),
         ]
-    held_pupils = (
-        sa.select(sa.func.count())
-        .select_from(VisitParticipant)
-        .where(
-            VisitParticipant.visit_id == LabVisit.id,
-            VisitParticipant.attended.is_not(False),
-        )
-    )
-    if report.programme_id is not None:
-        held_pupils = held_pupils.where(
-            VisitParticipant.student_id.in_(programme_pupils(report.programme_id))
-        )
-    pupils = held_pupils.scalar_subquery()
-    columns += [
-        sa.func.coalesce(
-            sa.func.sum(sa.case((sa.and_(LabVisit.state == HELD_VISIT, current), pupils))), 0
-        ).label("pupils_1"),
-        sa.func.coalesce(
-            sa.func.sum(sa.case((sa.and_(LabVisit.state == HELD_VISIT, previous), pupils))), 0
-        ).label("pupils_0"),
-    ]
     query = (
         sa.select(*columns)
         .select_from(LabVisit)
@@ -91,7 +70,7 @@ def visits_section(report: ReportFilter) -> Section:
             _rate(result.no_show_1, result.held_1 + result.no_show_1),
             _rate(result.no_show_0, result.held_0 + result.no_show_0),
         ),
-        measure_row("visit_pupils", result.pupils_1, result.pupils_0),
+        measure_row("visit_pupils", *pupil_visits),
     ]
     return section
 
