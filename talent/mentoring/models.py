@@ -456,7 +456,8 @@ class MentoringSession(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pairing_id: Mapped[int] = mapped_column(sa.ForeignKey("pairings.id", ondelete="CASCADE"))
-    held_on: Mapped[date]
+    #: Indexed on its own too: the impact report adds up the hours of a school year.
+    held_on: Mapped[date] = mapped_column(index=True)
     duration_minutes: Mapped[int]
     mode: Mapped[SessionMode] = mapped_column(enum_type(SessionMode))
     topics: Mapped[str] = mapped_column(sa.String(1000), default="")

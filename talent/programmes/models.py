@@ -210,8 +210,8 @@ class AlumniOutcome(db.Model):
     institution: Mapped[str] = mapped_column(sa.String(200), default="")
     #: Such as "Medicine, professional study"; optional.
     study: Mapped[str] = mapped_column(sa.String(200), default="")
-    #: The day the information was given.
-    reported_on: Mapped[date]
+    #: The day the information was given (the impact report reads a school year's).
+    reported_on: Mapped[date] = mapped_column(index=True)
     recorded_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
