@@ -135,7 +135,7 @@ def _mentoring(ctx: Context) -> None:
                 subject,
                 mentor,
                 ctx.now - timedelta(days=4),
-                context | {"since_on": plan["starts"].isoformat(), "cadence": 21},
+                context | {"since_on": plan["since"].isoformat(), "cadence": plan["cadence"]},
                 "1",
             )
         session = plan.get("unconfirmed_session")

@@ -91,7 +91,7 @@ def generate_mentoring(ctx: Context):
             contact_email=f"mentee{plan.get('pupil')}@{EMAIL_DOMAIN}" if pupil else "",
             created_at=ctx.at(plan["starts"] - timedelta(days=14), 10),
         )
-        cadence = 21 if pupil else 30
+        cadence = plan["cadence"] = 21 if pupil else 30
         start = plan["starts"]
         planned_end = start + timedelta(days=rng.choice((180, 240, 270)))
         proposed = ctx.at(start - timedelta(days=7), 10)
@@ -106,6 +106,7 @@ def generate_mentoring(ctx: Context):
         pairing = ctx.writer.new_id(Pairing)
         held = _session_days(ctx, plan, start, ended_on or ctx.today, cadence) if running else []
         last = held[-1] if held else None
+        plan["since"] = last or start
         plan.update(pairing=pairing, mentee=mentee, mentor_profile=profiles[plan["mentor"]])
         ctx.add(
             Pairing,

@@ -45,7 +45,7 @@ def add_sites(ctx: Context) -> None:
     ctx.facts["sites"] = sites
 
 
-def add_slot(ctx: Context, site, organization, capacity, starts, booked=0) -> int:
+def add_slot(ctx: Context, site, organization, capacity, starts, booked=0, topic=None) -> int:
     host = ctx.facts["hosts"][organization][0]
     return ctx.add(
         VisitSlot,
@@ -54,7 +54,7 @@ def add_slot(ctx: Context, site, organization, capacity, starts, booked=0) -> in
         ends_at=starts + timedelta(hours=2, minutes=30),
         capacity=capacity,
         persons_booked=booked,
-        topic=ctx.rng.choice(TOPICS),
+        topic=topic or ctx.rng.choice(TOPICS),
         host_contact_id=host,
         series_key=None,
         cancelled_at=None,

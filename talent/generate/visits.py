@@ -7,7 +7,7 @@ import math
 from datetime import timedelta
 
 from talent.generate.base import Context
-from talent.generate.sites import add_request, add_sites, add_slot
+from talent.generate.sites import TOPICS, add_request, add_sites, add_slot
 from talent.visits.models import (
     HOLDING_STATES,
     ChecklistItem,
@@ -36,7 +36,8 @@ def add_visit(
         going[0] = ctx.facts["anchor_pupil"]
     persons = len(going) + adults
     booked_persons = persons if state in HOLDING_STATES else 0
-    slot = add_slot(ctx, site, organization, capacity, starts, booked_persons)
+    topic = rng.choice(TOPICS)
+    slot = add_slot(ctx, site, organization, capacity, starts, booked_persons, topic)
     teacher = rng.choice(ctx.facts["teachers"][school])
     if ctx.anchors.teacher in ctx.facts["teachers"][school] and class_id == ctx.facts.get(
         "anchor_class"
@@ -77,7 +78,7 @@ def add_visit(
         "site": ctx.facts["site_names"][site],
         "host_org": ctx.facts["org_names"][organization],
         "address": ctx.facts["org_names"][organization],
-        "topic": "Lab visit",
+        "topic": topic,
         "teacher": names[teacher],
         "host": names[host],
         "pupils": len(going),
@@ -183,7 +184,8 @@ def generate_visits(ctx: Context):
                 states = PAST_STATES if starts < ctx.now else FUTURE_STATES
                 site = rng.choice(ctx.facts["sites"])
                 add_visit(ctx, school, class_id, pupils, site, starts, rng.choice(states))
-            if rng.random() < 0.3:
+            # Now and then no published slot fits and the teacher asks instead.
+            for _ in range(count // 8 + (rng.random() < 0.4)):
                 class_id, pupils, _grade = rng.choice(classes)
                 add_request(ctx, school, class_id, pupils, year)
         yield 1
