@@ -47,6 +47,8 @@ class Measure:
     label: object
     definition: object
     unit: Unit = Unit.COUNT
+    #: A part of the measure above it ("of them …"), shown indented.
+    is_part: bool = False
 
 
 ERASED_NOTE = _l(
@@ -70,10 +72,12 @@ MEASURES: dict[str, Measure] = {
     "pupils_visits": Measure(
         _l("of them on lab visits"),
         _l("Pupils listed on a held lab visit and not marked absent."),
+        is_part=True,
     ),
     "pupils_activities": Measure(
         _l("of them in activities"),
         _l("Pupils listed as participants of an activity that started in the school year."),
+        is_part=True,
     ),
     "pupils_programmes": Measure(
         _l("of them in talent programmes"),
@@ -81,10 +85,12 @@ MEASURES: dict[str, Measure] = {
             "Pupils with an active or completed enrollment in a programme of the school year; "
             "applied and withdrawn enrollments are not counted."
         ),
+        is_part=True,
     ),
     "pupils_mentoring": Measure(
         _l("of them mentored"),
         _l("Pupil mentees of accepted pairings that started in the school year."),
+        is_part=True,
     ),
     # Lab visits ---------------------------------------------------------------------------
     "visits_held": Measure(
@@ -207,8 +213,7 @@ MEASURES: dict[str, Measure] = {
         ),
     ),
     "pupil_pairings": Measure(
-        _l("of them with pupils"),
-        _l("Those pairings whose mentee is a pupil."),
+        _l("of them with pupils"), _l("Those pairings whose mentee is a pupil."), is_part=True
     ),
     "confirmed_hours": Measure(
         _l("Confirmed mentoring hours"),
