@@ -44,6 +44,7 @@ from talent.courses.services.enrollment import MAX_MOTIVATION
 from talent.courses.services.messages import MAX_BODY, MAX_SUBJECT
 from talent.people.models import OrganizationKind, Role
 from talent.web.forms import select_choices
+from talent.web.widgets import QuickSelect
 
 FORMAT_LABELS = {
     CourseFormat.ON_SITE: _l("On site"),
@@ -104,6 +105,7 @@ def _select(label, pairs: Iterable, coerce, **kwargs) -> SelectField:
         coerce=coerce,
         invalid_value_message=CHOOSE_FROM_LIST,
         invalid_choice_message=CHOOSE_FROM_LIST,
+        widget=QuickSelect(),
         **kwargs,
     )
 

@@ -25,6 +25,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from talent.visits.models import MAX_MINIMUM_AGE, MAX_SITE_CAPACITY, TEXT_MAX, TOPIC_MAX
 from talent.web.forms import select_choices
+from talent.web.widgets import QuickSelect
 
 CHOOSE_FROM_LIST = _l("Choose from the list.")
 TOO_LONG = _l("Use at most %(max)d characters.")
@@ -53,6 +54,7 @@ def _select(label, coerce: Callable | None = None, **kwargs) -> SelectField:
         coerce=coerce or _optional(int),
         invalid_value_message=CHOOSE_FROM_LIST,
         invalid_choice_message=CHOOSE_FROM_LIST,
+        widget=QuickSelect(),
         **kwargs,
     )
 
