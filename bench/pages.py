@@ -63,6 +63,7 @@ def prepare(kind: str, scale: float, url: str, *, reuse: bool) -> None:
     marker = OUT / f"{kind}-scale-{tag(scale)}.json"
     if reuse and marker.exists():
         print(f"reusing {kind} at scale {scale:g} (generated {json.loads(marker.read_text())})")
+        talent("db", "upgrade", url=url)  # tables added since it was generated
         return
     marker.unlink(missing_ok=True)
     if kind == "sqlite":
