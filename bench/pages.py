@@ -242,7 +242,7 @@ def markdown(rows: list[dict], ceiling: dict) -> str:
         kinds = sorted({k for k, _ in runs})
         lines += [
             f"**Time at scale {high:g} ÷ time at scale {low:g}** (target ≤ {TARGET_GROWTH}): "
-            "p50 under load, and the median of single requests in-process (alone)",
+            "p50 under load, and the median of\nsingle requests in-process (alone)",
             "",
             "| page | " + " | ".join(f"{k} p50 | {k} alone" for k in kinds) + " |",
             "|---|" + "---:|---:|" * len(kinds),
