@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
 
 from talent.programmes.models import ProgrammeEnrollment
 from talent.reports.definitions import MEASURES, PARTICIPATING, SECTIONS, Unit
@@ -24,6 +26,10 @@ class Row:
     current: float | None
     previous: float | None
 
+    def __post_init__(self):
+        object.__setattr__(self, "current", figure(self.current, self.unit))
+        object.__setattr__(self, "previous", figure(self.previous, self.unit))
+
     @property
     def change(self) -> float | None:
         if self.current is None or self.previous is None:
@@ -35,9 +41,28 @@ class Row:
         return not self.current and not self.previous
 
 
+def figure(value, unit: Unit) -> int | float | None:
+    """A count as an int, any other measure as a float, whatever the database returned.
+
+    PostgreSQL sums integers into NUMERIC (a Decimal), SQLite into an int: the same figure
+    must look the same on both, and survive a trip through JSON (talent.reports.snapshots).
+    """
+    if value is None:
+        return None
+    if not isinstance(value, int | float | Decimal) or isinstance(value, bool):
+        raise TypeError(f"a report figure must be a number, not {value!r}")
+    if unit is Unit.COUNT and value == int(value):
+        return int(value)
+    return float(value)
+
+
 def measure_row(key: str, current, previous) -> Row:
     measure = MEASURES[key]
     return Row(key, measure.label, measure.definition, measure.unit, current, previous)
+
+
+#: Header of the first column of the sections whose rows are not measures.
+ROW_HEADERS = {"hosts": MEASURES["hosts_involved"].label, "alumni": _l("Field of study")}
 
 
 @dataclass
@@ -46,8 +71,11 @@ class Section:
     rows: list[Row] = field(default_factory=list)
     #: Set when the filters do not apply to this section; then it has no rows.
     not_applicable: object = None
-    #: Header of the first column (the measure, a host, a field of study).
-    row_header: object = None
+
+    @property
+    def row_header(self):
+        """Header of the first column when it is not the measure: a host, a field of study."""
+        return ROW_HEADERS.get(self.key)
 
     @property
     def title(self):

@@ -55,6 +55,12 @@ def _mentoring_ratings(report: ReportFilter):
     return filter_pairings(query, report)
 
 
+def rating_count_row(key: str, current, previous) -> Row:
+    """How many ratings the average of one source is made of."""
+    label = _l("%(rating)s: number of ratings", rating=MEASURES[key].label)
+    return Row(f"{key}_count", label, RATINGS_DEFINITION, Unit.COUNT, current, previous)
+
+
 def feedback_section(report: ReportFilter) -> Section:
     """One query: both kinds of rating, averaged and counted per source and year."""
     ratings = sa.union_all(_visit_ratings(report), _mentoring_ratings(report)).subquery()
@@ -70,14 +76,5 @@ def feedback_section(report: ReportFilter) -> Section:
         now, n_now = found.get((key, 1), (None, 0))
         before, n_before = found.get((key, 0), (None, 0))
         section.rows.append(measure_row(key, now, before))
-        section.rows.append(
-            Row(
-                f"{key}_count",
-                _l("%(rating)s: number of ratings", rating=MEASURES[key].label),
-                RATINGS_DEFINITION,
-                Unit.COUNT,
-                n_now,
-                n_before,
-            )
-        )
+        section.rows.append(rating_count_row(key, n_now, n_before))
     return section

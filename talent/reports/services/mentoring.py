@@ -42,7 +42,7 @@ def filter_pairings(query, report: ReportFilter):
 
 
 def mentoring_section(report: ReportFilter) -> Section:
-    """One query for the pairings, one for the logged hours."""
+    """One query: the pairings and the logged hours, two one-row aggregates side by side."""
     current = Pairing.starts_on >= report.year.first_day
     pupil = MenteeProfile.kind == MenteeKind.PUPIL
     pairings = sa.select(
@@ -54,7 +54,7 @@ def mentoring_section(report: ReportFilter) -> Section:
         Pairing.state.in_(ACCEPTED_PAIRINGS),
         in_both_years(report, Pairing.starts_on, dated=True),
     )
-    p = db.session.execute(filter_pairings(pairings.select_from(Pairing), report)).one()
+    pairings = filter_pairings(pairings.select_from(Pairing), report).subquery("pairings")
 
     held_now = MentoringSession.held_on >= report.year.first_day
     confirmed = sa.and_(
@@ -72,12 +72,14 @@ def mentoring_section(report: ReportFilter) -> Section:
         .join(Pairing, Pairing.id == MentoringSession.pairing_id)
         .where(in_both_years(report, MentoringSession.held_on, dated=True))
     )
-    h = db.session.execute(filter_pairings(hours, report)).one()
+    hours = filter_pairings(hours, report).subquery("hours")
+    both = sa.select(pairings, hours).select_from(pairings.join(hours, sa.true()))
+    r = db.session.execute(both).one()
     section = Section("mentoring")
     section.rows = [
-        measure_row("pairings", p.pairings_1, p.pairings_0),
-        measure_row("pupil_pairings", p.pupils_1, p.pupils_0),
-        measure_row("confirmed_hours", h.confirmed_1 / 60, h.confirmed_0 / 60),
-        measure_row("unconfirmed_hours", h.open_1 / 60, h.open_0 / 60),
+        measure_row("pairings", r.pairings_1, r.pairings_0),
+        measure_row("pupil_pairings", r.pupils_1, r.pupils_0),
+        measure_row("confirmed_hours", int(r.confirmed_1) / 60, int(r.confirmed_0) / 60),
+        measure_row("unconfirmed_hours", int(r.open_1) / 60, int(r.open_0) / 60),
     ]
     return section

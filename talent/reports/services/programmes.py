@@ -87,9 +87,15 @@ def programmes_section(report: ReportFilter) -> Section:
     return section
 
 
+def alumni_row(field, current, previous) -> Row:
+    """Former pupils whose latest follow-up names one field of study."""
+    definition = SECTIONS["alumni"].definition
+    return Row(f"field-{field.value}", field.label, definition, Unit.COUNT, current, previous)
+
+
 def alumni_section(report: ReportFilter) -> Section:
     """One query: each former pupil's latest follow-up in each year, counted by field."""
-    section = Section("alumni", row_header=_l("Field of study"))
+    section = Section("alumni")
     if report.host_id is not None:
         section.not_applicable = NO_HOSTS
         return section
@@ -126,10 +132,6 @@ def alumni_section(report: ReportFilter) -> Section:
     if report.programme_id is not None:
         query = query.where(outcome.student_id.in_(programme_pupils(report.programme_id)))
     counts = {row.field: (row.now, row.before) for row in db.session.execute(query)}
-    definition = SECTIONS["alumni"].definition
     for field in ALUMNI_FIELDS:
-        now, before = counts.get(field, (0, 0))
-        section.rows.append(
-            Row(f"field-{field.value}", field.label, definition, Unit.COUNT, now, before)
-        )
+        section.rows.append(alumni_row(field, *counts.get(field, (0, 0))))
     return section

@@ -75,6 +75,12 @@ def visits_section(report: ReportFilter, pupil_visits: tuple[int, int]) -> Secti
     return section
 
 
+def host_row(host_id: int, name: str, current, previous) -> Row:
+    """Held visits of one host organisation; its name is data, not a translated label."""
+    definition = MEASURES["visits_held"].definition
+    return Row(f"host-{host_id}", name, definition, Unit.COUNT, current, previous)
+
+
 def hosts_section(report: ReportFilter, visits: Section) -> Section:
     """Held visits per host organisation; adds the number of hosts to the visits section."""
     current = VisitSlot.starts_at >= report.year.starts_at
@@ -94,14 +100,11 @@ def hosts_section(report: ReportFilter, visits: Section) -> Section:
         .group_by(Organization.id, Organization.name)
         .order_by(sa.func.lower(Organization.name), Organization.id)
     )
-    section = Section("hosts", row_header=MEASURES["hosts_involved"].label)
-    definition = MEASURES["visits_held"].definition
+    section = Section("hosts")
     hosts_now = hosts_before = 0
     for host in db.session.execute(filter_visits(query, report)):
         hosts_now += host.held_1 > 0
         hosts_before += host.held_0 > 0
-        section.rows.append(
-            Row(f"host-{host.id}", host.name, definition, Unit.COUNT, host.held_1, host.held_0)
-        )
+        section.rows.append(host_row(host.id, host.name, host.held_1, host.held_0))
     visits.rows.append(measure_row("hosts_involved", hosts_now, hosts_before))
     return section
