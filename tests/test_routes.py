@@ -77,6 +77,7 @@ ROUTES: dict[str, Route] = {
     # Impact report ----------------------------------------------------------------------------
     "reports.index": Route(STAFF, const("/reports/")),
     "reports.export": Route(STAFF, const("/reports/visits.csv")),
+    "reports.recompute": _post(STAFF, const("/reports/recompute")),
     "home.index": Route(SIGNED_IN, const("/")),
     "home.health": Route(EVERYONE, const("/health")),
     # Auth -----------------------------------------------------------------------------------
