@@ -12,6 +12,7 @@ from wtforms.validators import Optional
 from talent.reports.definitions import FIRST_YEAR
 from talent.reports.period import year_label
 from talent.web.forms import select_choices
+from talent.web.widgets import QuickSelect
 
 
 def _int_or_none(value):
@@ -25,6 +26,7 @@ def _select(label, unknown) -> SelectField:
         label,
         coerce=_int_or_none,
         choices=[],
+        widget=QuickSelect(),
         validators=[Optional()],
         invalid_value_message=unknown,
         invalid_choice_message=unknown,

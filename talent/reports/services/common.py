@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 import sqlalchemy as sa
-from flask_babel import format_decimal
+from babel.numbers import format_decimal
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from talent.programmes.models import ProgrammeEnrollment
@@ -94,13 +96,19 @@ def show(value: float | None, unit: Unit) -> str:
     """A number as the page and the CSV files show it."""
     if value is None:
         return "–"
+    return _shown(value, unit, str(get_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _shown(value: float, unit: Unit, locale: str) -> str:
+    # A page shows hundreds of small numbers, mostly the same few: format each once.
     if unit is Unit.COUNT:
-        return format_decimal(value, "#,##0")
+        return format_decimal(value, "#,##0", locale=locale)
     if unit is Unit.PERCENT:
-        return format_decimal(value, "#,##0.0") + " %"
+        return format_decimal(value, "#,##0.0", locale=locale) + " %"
     if unit is Unit.SCORE:
-        return format_decimal(value, "0.0")
-    return format_decimal(value, "#,##0.#")
+        return format_decimal(value, "0.0", locale=locale)
+    return format_decimal(value, "#,##0.#", locale=locale)
 
 
 def show_change(row: Row) -> str:
