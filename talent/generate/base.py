@@ -128,7 +128,7 @@ class Writer:
         self.buffered = 0
 
     def finish(self, *, commit: bool = True) -> None:
-        """Flush, move PostgreSQL's id sequences past the ids handed out, and commit."""
+        """Flush, move PostgreSQL's id sequences past the ids handed out, commit and analyze."""
         self.flush()
         if db.session.get_bind().dialect.name == "postgresql":
             for table in self.next_ids:
@@ -139,6 +139,10 @@ class Writer:
                     )
                 )
         if commit:
+            db.session.commit()
+            # Tables filled in bulk have no planner statistics until autovacuum gets to them
+            # (SQLite never gathers them itself): without them the first queries plan badly.
+            db.session.execute(sa.text("ANALYZE"))
             db.session.commit()
 
 

@@ -190,3 +190,18 @@ def test_pupils_who_left_long_ago_are_anonymised_as_the_retention_rule_would(app
         )
     )
     assert still_named == 0
+
+
+def test_generation_leaves_planner_statistics_behind(app):
+    """Bulk-filled tables get statistics at once, not whenever autovacuum comes by."""
+    generate(0.05, now=NOW)
+
+    pupils = count(Student)
+    if db.session.get_bind().dialect.name == "postgresql":
+        estimate = db.session.scalar(
+            sa.text("SELECT reltuples FROM pg_class WHERE relname = 'students'")
+        )
+        assert estimate == pupils
+    else:
+        stat = db.session.scalar(sa.text("SELECT stat FROM sqlite_stat1 WHERE tbl = 'students'"))
+        assert stat is not None and int(stat.split()[0]) == pupils
