@@ -18,16 +18,10 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from talent.activities.models import MAX_HOURS, REPORT_MAX, TITLE_MAX, ActivityKind
-from talent.web.forms import select_choices
+from talent.web.forms import CHOOSE_FROM_LIST, TOO_LONG, select_choices, strip_text
 
-CHOOSE_FROM_LIST = _l("Choose from the list.")
-TOO_LONG = _l("Use at most %(max)d characters.")
 BAD_DATE = _l("Type the date as year, month and day, like 2026-11-10.")
 BAD_HOURS = _l("Type the hours as a number, like 1.5.")
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _optional(coerce):
@@ -85,7 +79,7 @@ class ActivityForm(FlaskForm):
     kind = _select(_l("Kind"), coerce=_optional(str), validators=[InputRequired(CHOOSE_FROM_LIST)])
     title = StringField(
         _l("Title"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(_l("Give the activity a title.")),
             Length(max=TITLE_MAX, message=TOO_LONG),
@@ -95,7 +89,7 @@ class ActivityForm(FlaskForm):
     partner_id = _select(_l("Partner organisation"), validators=[InputRequired(CHOOSE_FROM_LIST)])
     contact_name = StringField(
         _l("Lecturer, supervisor or contact"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Length(max=200, message=TOO_LONG)],
         description=_l("A work placement needs the supervisor's name."),
     )
@@ -112,7 +106,7 @@ class ActivityForm(FlaskForm):
     pupils = MultiCheckboxField(_l("Pupils"), coerce=int, choices=[])
     report = TextAreaField(
         _l("Short report"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Length(max=REPORT_MAX, message=TOO_LONG)],
         description=_l("What happened and what came of it, in a few sentences."),
     )

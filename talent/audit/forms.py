@@ -10,16 +10,10 @@ from wtforms import DateField, SearchField, SelectField
 from wtforms.validators import Length, Optional, ValidationError
 
 from talent.audit.services import SYSTEM_ACTOR
-from talent.web.forms import select_choices
-
-CHOOSE_FROM_LIST = _l("Choose from the list.")
+from talent.web.forms import CHOOSE_FROM_LIST, select_choices, strip_text
 
 #: Dates outside these years are typing errors, and too far out to convert between zones.
 FIRST_YEAR, LAST_YEAR = 1900, 2999
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _plausible_date(form, field) -> None:
@@ -57,7 +51,7 @@ class AuditFilterForm(FlaskForm):
         description=_l("Dates are in your time zone."),
     )
     date_to = DateField(_l("To date"), validators=[Optional(), _plausible_date])
-    q = SearchField(_l("Object name contains"), filters=[_strip], validators=[Length(max=200)])
+    q = SearchField(_l("Object name contains"), filters=[strip_text], validators=[Length(max=200)])
 
     def __init__(
         self,

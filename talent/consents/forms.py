@@ -11,9 +11,8 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from talent.consents.models import ConsentKind, ConsentMethod
 from talent.consents.services import has_control_characters
-from talent.web.forms import select_choices
+from talent.web.forms import CHOOSE_FROM_LIST, select_choices
 
-CHOOSE_FROM_LIST = _l("Choose from the list.")
 BAD_DATE = _l("Type the date as a year, month and day, like 2027-07-31.")
 
 

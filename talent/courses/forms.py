@@ -43,7 +43,7 @@ from talent.courses.models import (
 from talent.courses.services.enrollment import MAX_MOTIVATION
 from talent.courses.services.messages import MAX_BODY, MAX_SUBJECT
 from talent.people.models import OrganizationKind, Role
-from talent.web.forms import select_choices
+from talent.web.forms import CHOOSE_FROM_LIST, select_choices, strip_text
 from talent.web.widgets import QuickSelect
 
 FORMAT_LABELS = {
@@ -71,14 +71,8 @@ KIND_LABELS = {
     OrganizationKind.SCHOOL: _l("School"),
 }
 
-CHOOSE_FROM_LIST = _l("Choose from the list.")
 #: Dates outside these years are typing errors (and would overflow time-zone arithmetic).
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-
-
-def _strip(value):
-    """Trim, and drop NUL characters (PostgreSQL text cannot hold them)."""
-    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 def _optional(coerce):
@@ -132,14 +126,18 @@ def _moment(label, **kwargs) -> DateTimeLocalField:
 
 
 class CourseForm(FlaskForm):
-    title = StringField(_l("Title"), filters=[_strip], validators=[DataRequired(), Length(max=200)])
+    title = StringField(
+        _l("Title"), filters=[strip_text], validators=[DataRequired(), Length(max=200)]
+    )
     summary = TextAreaField(
         _l("Summary"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Length(max=500)],
         description=_l("One or two sentences for the catalogue."),
     )
-    description = TextAreaField(_l("Description"), filters=[_strip], validators=[Length(max=20000)])
+    description = TextAreaField(
+        _l("Description"), filters=[strip_text], validators=[Length(max=20000)]
+    )
     partners = SelectMultipleField(
         _l("Partner institutions"),
         coerce=int,
@@ -152,7 +150,7 @@ class CourseForm(FlaskForm):
         _l("ECTS credits"), places=1, validators=[Optional(), NumberRange(min=0, max=300)]
     )
     hours = IntegerField(_l("Hours"), validators=[Optional(), NumberRange(min=1, max=2000)])
-    location = StringField(_l("Venue"), filters=[_strip], validators=[Length(max=200)])
+    location = StringField(_l("Venue"), filters=[strip_text], validators=[Length(max=200)])
     timezone = _select(_l("Time zone"), [], str)
     starts_on = _date(_l("First day"))
     ends_on = _date(_l("Last day"))
@@ -223,12 +221,12 @@ class CourseForm(FlaskForm):
 
 
 class SessionForm(FlaskForm):
-    title = StringField(_l("Title"), filters=[_strip], validators=[Length(max=200)])
+    title = StringField(_l("Title"), filters=[strip_text], validators=[Length(max=200)])
     starts_at = _moment(_l("Starts"))
     ends_at = _moment(_l("Ends"))
     location = StringField(
         _l("Place"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Length(max=200)],
         description=_l("Leave empty for the course's venue."),
     )
@@ -248,7 +246,7 @@ class CopyCourseForm(FlaskForm):
 class ApplicationForm(FlaskForm):
     motivation = TextAreaField(
         _l("Why do you want to take this course?"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Length(max=MAX_MOTIVATION)],
         description=_l("The coordinator reads this when choosing participants."),
     )
@@ -279,7 +277,7 @@ class AttendanceForm(FlaskForm):
 class CheckInForm(FlaskForm):
     code = StringField(
         _l("Session code"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[DataRequired(), Length(max=20)],
         description=_l("The code shown in the room."),
     )
@@ -287,10 +285,10 @@ class CheckInForm(FlaskForm):
 
 class MessageForm(FlaskForm):
     subject = StringField(
-        _l("Subject"), filters=[_strip], validators=[DataRequired(), Length(max=MAX_SUBJECT)]
+        _l("Subject"), filters=[strip_text], validators=[DataRequired(), Length(max=MAX_SUBJECT)]
     )
     body = TextAreaField(
-        _l("Message"), filters=[_strip], validators=[DataRequired(), Length(max=MAX_BODY)]
+        _l("Message"), filters=[strip_text], validators=[DataRequired(), Length(max=MAX_BODY)]
     )
     #: Generated when the form is shown: sending the same form twice sends one message.
     key = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
@@ -308,7 +306,7 @@ class _QueryForm(FlaskForm):
 
 
 class CatalogueFilterForm(_QueryForm):
-    q = SearchField(_l("Search"), filters=[_strip], validators=[Length(max=200)])
+    q = SearchField(_l("Search"), filters=[strip_text], validators=[Length(max=200)])
     format = _select(
         _l("Format"),
         [("", _l("Any format")), *FORMAT_LABELS.items()],
@@ -330,13 +328,13 @@ class CatalogueFilterForm(_QueryForm):
 
 
 class SearchForm(_QueryForm):
-    q = SearchField(_l("Search"), filters=[_strip], validators=[Length(max=200)])
+    q = SearchField(_l("Search"), filters=[strip_text], validators=[Length(max=200)])
 
 
 class VerifyForm(_QueryForm):
     code = StringField(
         _l("Verification code"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Length(max=40)],
         description=_l("As printed on the certificate, for example ABCD-EFGH-JKLM-NPQR."),
     )

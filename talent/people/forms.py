@@ -21,7 +21,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from talent.i18n import LANGUAGE_NAMES
 from talent.people.models import OrganizationKind, Role
 from talent.people.services import UserStatus
-from talent.web.forms import select_choices
+from talent.web.forms import CHOOSE_FROM_LIST, select_choices, strip_text
 
 KIND_LABELS = {
     OrganizationKind.CLUSTER: _l("Cluster"),
@@ -47,12 +47,6 @@ STATUS_LABELS = {
     UserStatus.INVITED: _l("Invited"),
     UserStatus.INACTIVE: _l("Deactivated"),
 }
-
-CHOOSE_FROM_LIST = _l("Choose from the list.")
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _optional(coerce: Callable) -> Callable:
@@ -90,12 +84,14 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class OrganizationForm(FlaskForm):
-    name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=200)])
+    name = StringField(
+        _l("Name"), filters=[strip_text], validators=[DataRequired(), Length(max=200)]
+    )
     kind = _select(_l("Kind"), KIND_LABELS.items(), OrganizationKind)
-    city = StringField(_l("City"), filters=[_strip], validators=[Length(max=100)])
+    city = StringField(_l("City"), filters=[strip_text], validators=[Length(max=100)])
     website = URLField(
         _l("Website"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             Optional(),
             Length(max=300),
@@ -115,10 +111,12 @@ class UserForm(FlaskForm):
 
     email = EmailField(
         _l("E-mail"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[DataRequired(), Length(max=254), Email()],
     )
-    name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=200)])
+    name = StringField(
+        _l("Name"), filters=[strip_text], validators=[DataRequired(), Length(max=200)]
+    )
     organization_id = _select(_l("Organisation"), [], _optional(int))
     roles = MultiCheckboxField(
         _l("Roles"),
@@ -153,7 +151,7 @@ class _FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Search"), filters=[_strip], validators=[Length(max=200)])
+    q = SearchField(_l("Search"), filters=[strip_text], validators=[Length(max=200)])
 
     def value(self, name: str):
         """The field's value, or None when it was not valid (and so is ignored)."""

@@ -16,9 +16,8 @@ from talent.reminders.models import (
     Category,
     Channel,
 )
-from talent.web.forms import select_choices
+from talent.web.forms import CHOOSE_FROM_LIST, select_choices, strip_text
 
-CHOOSE_FROM_LIST = _l("Choose from the list.")
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
@@ -58,10 +57,6 @@ def _plausible_date(form, field) -> None:
         )
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _printable(form, field) -> None:
     if field.data and not field.data.isprintable():
         raise ValidationError(_l("Use letters, digits and punctuation only."))
@@ -87,7 +82,7 @@ class LedgerFilterForm(FlaskForm):
     )
     recipient = SearchField(
         _l("Recipient name or e-mail contains"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Length(max=200), _printable],
     )
     date_from = DateField(

@@ -18,15 +18,9 @@ from talent.schools.services import (
     STUDENT_NAME_MAX,
     school_year_label,
 )
-from talent.web.forms import select_choices
+from talent.web.forms import CHOOSE_FROM_LIST, TOO_LONG, select_choices, strip_text
 
-CHOOSE_FROM_LIST = _l("Choose from the list.")
-TOO_LONG = _l("Use at most %(max)d characters.")
 BAD_DATE = _l("Type the date as a year, month and day, like 2010-05-17.")
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _optional(coerce: Callable) -> Callable:
@@ -60,7 +54,7 @@ class ClassForm(FlaskForm):
 
     name = StringField(
         _l("Name"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             DataRequired(_l("Give the class a name, like 2STA.")),
             Length(max=CLASS_NAME_MAX, message=TOO_LONG),
@@ -102,7 +96,7 @@ class _DateField(DateField):
 class StudentForm(FlaskForm):
     name = StringField(
         _l("Name"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             DataRequired(_l("Type the pupil's name.")),
             Length(max=STUDENT_NAME_MAX, message=TOO_LONG),
@@ -127,7 +121,7 @@ class MoveStudentForm(FlaskForm):
 
 class InviteStudentForm(FlaskForm):
     email = EmailField(
-        _l("E-mail"), filters=[_strip], validators=[DataRequired(), Length(max=254), Email()]
+        _l("E-mail"), filters=[strip_text], validators=[DataRequired(), Length(max=254), Email()]
     )
     language = _select(_l("Language of the invitation"), LANGUAGE_NAMES.items(), str, default="nb")
 

@@ -24,18 +24,12 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from talent.visits.models import MAX_MINIMUM_AGE, MAX_SITE_CAPACITY, TEXT_MAX, TOPIC_MAX
-from talent.web.forms import select_choices
+from talent.web.forms import CHOOSE_FROM_LIST, TOO_LONG, select_choices, strip_text
 from talent.web.widgets import QuickSelect
 
-CHOOSE_FROM_LIST = _l("Choose from the list.")
-TOO_LONG = _l("Use at most %(max)d characters.")
 BAD_DATE = _l("Type the date as year, month and day, like 2026-11-10.")
 BAD_TIME = _l("Type the time as hours and minutes, like 10:00.")
 BAD_NUMBER = _l("Type a whole number.")
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _optional(coerce: Callable) -> Callable:
@@ -107,7 +101,7 @@ def _count(label, *, minimum: int, maximum: int, **kwargs) -> _IntegerField:
 
 def _text(label, limit: int = TEXT_MAX, **kwargs) -> TextAreaField:
     return TextAreaField(
-        label, filters=[_strip], validators=[Length(max=limit, message=TOO_LONG)], **kwargs
+        label, filters=[strip_text], validators=[Length(max=limit, message=TOO_LONG)], **kwargs
     )
 
 
@@ -125,12 +119,12 @@ class SiteForm(FlaskForm):
     organization_id = _select(_l("Host organisation"), validators=[InputRequired(CHOOSE_FROM_LIST)])
     name = StringField(
         _l("Name"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[InputRequired(_l("Give the site a name.")), Length(max=200, message=TOO_LONG)],
         description=_l('Like "Cell lab, 2nd floor".'),
     )
     address = StringField(
-        _l("Address"), filters=[_strip], validators=[Length(max=300, message=TOO_LONG)]
+        _l("Address"), filters=[strip_text], validators=[Length(max=300, message=TOO_LONG)]
     )
     capacity = _count(
         _l("How many people fit"),
@@ -203,7 +197,7 @@ class SlotForm(FlaskForm):
     )
     topic = StringField(
         _l("Topic"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(_l("Say what the visit is about.")),
             Length(max=TOPIC_MAX, message=TOO_LONG),
@@ -219,7 +213,7 @@ class SlotForm(FlaskForm):
     )
     skip_days = TextAreaField(
         _l("Dates to skip"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Length(max=2000, message=TOO_LONG)],
         description=_l("Blackout dates of the series, like 2026-12-22, one per line."),
     )
@@ -240,7 +234,7 @@ class SlotForm(FlaskForm):
 class SlotEditForm(FlaskForm):
     topic = StringField(
         _l("Topic"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(_l("Say what the visit is about.")),
             Length(max=TOPIC_MAX, message=TOO_LONG),
@@ -262,7 +256,7 @@ class SlotEditForm(FlaskForm):
 class ReasonForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(_l("Give a reason: everyone involved is told.")),
             Length(max=1000, message=TOO_LONG),
@@ -356,7 +350,7 @@ class RequestForm(FlaskForm):
     teacher_id = _select(_l("Responsible teacher"), validators=[InputRequired(CHOOSE_FROM_LIST)])
     topic = StringField(
         _l("What would the class like to see?"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(_l("Say what the class would like to see or learn.")),
             Length(max=TOPIC_MAX, message=TOO_LONG),
@@ -398,7 +392,7 @@ class BlackoutForm(FlaskForm):
     ends_on = _DateField(_l("Last day"), validators=[InputRequired(BAD_DATE)])
     reason = StringField(
         _l("What is it?"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(_l('Say what the dates are, like "Winter holiday".')),
             Length(max=200, message=TOO_LONG),
@@ -431,7 +425,7 @@ class SlotFilterForm(_FilterForm):
     end_on = _DateField(_l("To"), validators=[Optional()])
     topic = StringField(
         _l("Topic or site"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Optional(), Length(max=100, message=TOO_LONG)],
     )
     organization = _select(_l("Organisation"), validators=[Optional()])

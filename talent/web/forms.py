@@ -1,15 +1,24 @@
-"""Helpers that bind domain errors to form fields, so messages sit next to what was typed."""
+"""What every form shares: messages, input clean-up, and domain errors bound to their fields."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from flask import flash
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
 from talent.errors import DomainError
 from talent.extensions import db
+
+CHOOSE_FROM_LIST = _l("Choose from the list.")
+TOO_LONG = _l("Use at most %(max)d characters.")
+
+
+def strip_text(value):
+    """Trim, and drop NUL characters (PostgreSQL text cannot hold them)."""
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 def show_error_on_form(form: FlaskForm, error: DomainError) -> None:
