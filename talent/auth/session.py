@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hmac
 
+from sqlalchemy.orm import joinedload
+
 from talent.extensions import db
 from talent.people.models import User
 
@@ -12,7 +14,8 @@ def load_user_from_session_id(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(user_id))
+    # Every request needs the roles: one query with them rather than a second one after.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.role_assignments)])
     if user is None or not user.is_active:
         return None
     if not hmac.compare_digest(user.session_token, token):

@@ -95,6 +95,13 @@ class Notification(db.Model):
         sa.Index("ix_notifications_inbox", "recipient_id", "inbox_at"),
         sa.Index("ix_notifications_subject", "subject_type", "subject_id"),
         sa.Index("ix_notifications_due_at", "due_at"),
+        # The staff board counts recent failures on every visit: a small partial index.
+        sa.Index(
+            "ix_notifications_failed",
+            "due_at",
+            postgresql_where=sa.text("state = 'failed'"),
+            sqlite_where=sa.text("state = 'failed'"),
+        ),
         sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
     )
 

@@ -174,6 +174,8 @@ class LabVisit(db.Model):
         sa.CheckConstraint("adults_count >= 1", name="adults_count_positive"),
         sa.Index("ix_lab_visits_school_state", "school_id", "state"),
         sa.Index("ix_lab_visits_class", "school_class_id"),
+        # Bookings waiting for a host's answer, across schools (the staff board).
+        sa.Index("ix_lab_visits_state", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
