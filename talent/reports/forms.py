@@ -1,18 +1,27 @@
-"""The report's filter: a school year and, optionally, a school, host and programme."""
+"""The report's filter: a school year and, optionally, a school, host and programme.
+
+Each of the three is chosen by typing part of its name (``school_name``); once chosen, its
+number travels beside the name (``school``). Which names exist is the database's business
+(talent.reports.choices): the form only checks that what came in has the right shape.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField
-from wtforms.validators import Optional
+from wtforms import Field, HiddenField, SelectField, StringField
+from wtforms.validators import Length
 
+from talent.reports.choices import UNKNOWN_NUMBER, Kind
 from talent.reports.definitions import FIRST_YEAR
 from talent.reports.period import year_label
-from talent.web.forms import select_choices
+from talent.web.forms import TOO_LONG, select_choices, strip_text
 from talent.web.widgets import QuickSelect
+
+#: Longer than any name of an organisation or programme.
+NAME_MAX = 200
+#: Ids are 64-bit at most; a bigger number names nothing.
+_LARGEST_ID = 2**63 - 1
 
 
 def _int_or_none(value):
@@ -21,15 +30,25 @@ def _int_or_none(value):
     return int(value)
 
 
-def _select(label, unknown) -> SelectField:
-    return SelectField(
-        label,
-        coerce=_int_or_none,
-        choices=[],
-        widget=QuickSelect(),
-        validators=[Optional()],
-        invalid_value_message=unknown,
-        invalid_choice_message=unknown,
+class NumberField(HiddenField):
+    """The number of the row chosen, or None; anything else is an error with ``message``."""
+
+    def __init__(self, *args, message, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0] not in ("", "None"):
+            value = valuelist[0]
+            if not value.isdigit() or not 0 < int(value) <= _LARGEST_ID:
+                raise ValueError(str(self.message))
+            self.data = int(value)
+
+
+def _name(label) -> StringField:
+    return StringField(
+        label, filters=[strip_text], validators=[Length(max=NAME_MAX, message=TOO_LONG)]
     )
 
 
@@ -37,28 +56,15 @@ class ReportFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    year = SelectField(_l("School year"), coerce=_int_or_none, choices=[])
-    school = _select(
-        _l("School"), _l("There is no school with that number: choose one from the list.")
-    )
-    host = _select(
-        _l("Host organisation"),
-        _l("There is no host organisation with that number: choose one from the list."),
-    )
-    programme = _select(
-        _l("Talent programme"),
-        _l("There is no talent programme with that number: choose one from the list."),
-    )
+    year = SelectField(_l("School year"), coerce=_int_or_none, choices=[], widget=QuickSelect())
+    school = NumberField(message=UNKNOWN_NUMBER[Kind.SCHOOL])
+    school_name = _name(_l("School"))
+    host = NumberField(message=UNKNOWN_NUMBER[Kind.HOST])
+    host_name = _name(_l("Host organisation"))
+    programme = NumberField(message=UNKNOWN_NUMBER[Kind.PROGRAMME])
+    programme_name = _name(_l("Talent programme"))
 
-    def __init__(
-        self,
-        *args,
-        latest_year: int,
-        schools: Iterable[tuple[int, str]],
-        hosts: Iterable[tuple[int, str]],
-        programmes: Iterable[tuple[int, str]],
-        **kwargs,
-    ):
+    def __init__(self, *args, latest_year: int, **kwargs):
         super().__init__(*args, **kwargs)
         wrong_year = _l(
             "Choose a school year from %(first)s to %(last)s.",
@@ -73,22 +79,9 @@ class ReportFilterForm(FlaskForm):
         self.year.choices = select_choices(
             (year, year_label(year)) for year in range(latest_year, FIRST_YEAR - 1, -1)
         )
-        for field, pairs, blank in (
-            (self.school, schools, _l("All schools")),
-            (self.host, hosts, _l("All host organisations")),
-            (self.programme, programmes, _l("All programmes")),
-        ):
-            field.choices = select_choices([("", blank), *pairs])
 
-    def chosen(self) -> list[tuple[object, str]]:
-        """(field label, chosen name) of the school, host and programme filters in use."""
-        found = []
-        for field in (self.school, self.host, self.programme):
-            if field.data is not None and not field.errors:
-                name = next(c.label for c in field.choices if c.value == str(field.data))
-                found.append((field.label.text, name))
-        return found
+    def number_field(self, kind: Kind) -> Field:
+        return self[kind.value]
 
-    def value(self, name: str):
-        field = getattr(self, name)
-        return None if field.errors else field.data
+    def name_field(self, kind: Kind) -> Field:
+        return self[f"{kind.value}_name"]

@@ -23,7 +23,7 @@ from talent.programmes.models import ALUMNI_FIELDS
 from talent.reports.definitions import MEASURES
 from talent.reports.models import ReportSnapshot
 from talent.reports.period import ZONE, ReportFilter, SchoolYear, current_school_year
-from talent.reports.services import Report, Row, Section, build_report
+from talent.reports.services import LONG_SECTIONS, Report, Row, Section, build_report
 from talent.reports.services.common import measure_row
 from talent.reports.services.courses import FOR_RESEARCHERS
 from talent.reports.services.feedback import rating_count_row
@@ -33,7 +33,8 @@ from talent.reports.services.visits import host_row
 log = logging.getLogger(__name__)
 
 #: The version of the JSON shape; a snapshot of another version counts as missing.
-FORMAT = 1
+#: 2: host organisations busiest first (they were in alphabetical order).
+FORMAT = 2
 #: Why a section can be not applicable, by section key (see the section builders).
 NOT_APPLICABLE = {"courses": FOR_RESEARCHERS, "programmes": NO_HOSTS, "alumni": NO_HOSTS}
 _FIELDS = {f"field-{field.value}": field for field in ALUMNI_FIELDS}
@@ -102,20 +103,31 @@ def _decode_row(data: dict) -> Row:
     raise ValueError(f"unknown report row {key!r}")
 
 
-def decode_report(report: ReportFilter, payload: str) -> Report | None:
-    """The report a snapshot holds, or None when it was written in another shape."""
+def decode_report(
+    report: ReportFilter, payload: str, *, max_rows: int | None = None
+) -> Report | None:
+    """The report a snapshot holds, or None when it was written in another shape.
+
+    With ``max_rows``, each long table keeps its first rows only (see Report.shortened): a
+    page showing twenty hosts of hundreds need not build the others.
+    """
     try:
         data = json.loads(payload)
         if data.get("format") != FORMAT:
             return None
-        sections = [
-            Section(
-                item["key"],
-                rows=[_decode_row(row) for row in item["rows"]],
-                not_applicable=NOT_APPLICABLE[item["key"]] if item["not_applicable"] else None,
+        sections = []
+        for item in data["sections"]:
+            rows = item["rows"]
+            long = max_rows is not None and item["key"] in LONG_SECTIONS
+            kept = rows[:max_rows] if long else rows
+            sections.append(
+                Section(
+                    item["key"],
+                    rows=[_decode_row(row) for row in kept],
+                    not_applicable=NOT_APPLICABLE[item["key"]] if item["not_applicable"] else None,
+                    left_off=len(rows) - len(kept),
+                )
             )
-            for item in data["sections"]
-        ]
     except (ValueError, KeyError, TypeError, AttributeError):
         log.warning("report snapshot for %s is unreadable; counting afresh", report)
         return None
@@ -125,14 +137,21 @@ def decode_report(report: ReportFilter, payload: str) -> Report | None:
 # Reading and writing ------------------------------------------------------------------------
 
 
-def stored_report(session, report: ReportFilter, *, now: datetime, max_age: timedelta):
+def stored_report(
+    session,
+    report: ReportFilter,
+    *,
+    now: datetime,
+    max_age: timedelta,
+    max_rows: int | None = None,
+):
     """The stored figures of this report if they are younger than ``max_age``, else None."""
     snapshot = session.scalar(
         sa.select(ReportSnapshot).where(ReportSnapshot.key == snapshot_key(report))
     )
     if snapshot is None or snapshot.computed_at <= now - max_age:
         return None
-    found = decode_report(report, snapshot.payload)
+    found = decode_report(report, snapshot.payload, max_rows=max_rows)
     return None if found is None else Figures(found, snapshot.computed_at)
 
 
@@ -165,3 +184,15 @@ def store_report(session, figures: Figures) -> None:
         )
     )
     log.info("report snapshot %s stored", snapshot_key(figures.report.filter))
+
+
+def purge_snapshots(session, *, counted_by: datetime) -> int:
+    """Delete the snapshots counted at or before that moment; the caller commits.
+
+    Every year and filter a coordinator looked at leaves a snapshot; without this they would
+    pile up for good.
+    """
+    result = session.execute(
+        sa.delete(ReportSnapshot).where(ReportSnapshot.computed_at <= counted_by)
+    )
+    return result.rowcount

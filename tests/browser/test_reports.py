@@ -1,5 +1,6 @@
 """In a real browser: a coordinator opens the impact report, switches to another school year,
-sees the charts drawn, downloads a table as CSV, and finds the page's numbers in it."""
+sees the charts drawn, downloads a table as CSV, finds the page's numbers in it, and narrows
+the report to one school by typing part of its name."""
 
 from __future__ import annotations
 
@@ -75,3 +76,10 @@ def test_coordinator_switches_year_sees_charts_and_downloads_csv(page, browser_u
     for label, current, previous, change, _definition in rows:
         cells = [unescape_cell(previous), unescape_cell(current), unescape_cell(change)]
         assert on_page[label] == cells, label
+
+    page.fill("#school_name", "uller")
+    with page.expect_navigation():
+        page.press("#school_name", "Enter")
+    expect(page.get_by_test_id("report-scope")).to_contain_text("School: Ullern.")
+    expect(page.locator("#school_name")).to_have_value("Ullern")
+    expect(page.get_by_test_id("not-applicable-courses")).to_be_visible()

@@ -272,3 +272,13 @@ def test_the_job_refreshes_this_years_and_last_years_report(client, world, coord
     found = stored_report(db.session, DEFAULT, now=later, max_age=MAX_AGE)
     assert found.computed_at == later and reached(found.report) == 16
     assert page_reached(client) == "16"
+
+
+def test_the_job_deletes_the_snapshots_too_old_to_be_served(world):
+    for year, age in ((2015, MAX_AGE + timedelta(days=30)), (2016, MAX_AGE), (2017, MAX_AGE / 2)):
+        report = ReportFilter(SchoolYear(year), school_id=world.ullern.id)
+        store_report(db.session, compute_report(report, now=T0 - age))
+    db.session.commit()
+    refresh_report_snapshots(T0)
+    keys = set(db.session.scalars(sa.select(ReportSnapshot.key)))
+    assert keys == {f"2017:{world.ullern.id}:-:-", f"{YEAR}:-:-:-", f"{YEAR - 1}:-:-:-"}

@@ -7,7 +7,7 @@ query, so the year-on-year change costs nothing extra.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from talent.reports.period import ReportFilter
 from talent.reports.services.activities import activities_section
@@ -35,6 +35,8 @@ SECTION_KEYS = (
     "mentoring",
     "feedback",
 )
+#: Sections with a row per organisation rather than per measure: they grow with the network.
+LONG_SECTIONS = frozenset({"hosts"})
 
 
 @dataclass
@@ -53,6 +55,18 @@ class Report:
 
     def section(self, key: str) -> Section:
         return next(section for section in self.sections if section.key == key)
+
+    def shortened(self, max_rows: int) -> Report:
+        """The report with the first ``max_rows`` rows of each long table (the busiest hosts)."""
+        return Report(self.filter, [shorten(section, max_rows) for section in self.sections])
+
+
+def shorten(section: Section, max_rows: int) -> Section:
+    """The first ``max_rows`` rows of a long section, counting the ones left off."""
+    if section.key not in LONG_SECTIONS or len(section.rows) <= max_rows:
+        return section
+    left_off = section.left_off + len(section.rows) - max_rows
+    return replace(section, rows=section.rows[:max_rows], left_off=left_off)
 
 
 def build_report(report: ReportFilter, *, only: str | None = None) -> Report:

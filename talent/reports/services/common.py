@@ -73,6 +73,8 @@ class Section:
     rows: list[Row] = field(default_factory=list)
     #: Set when the filters do not apply to this section; then it has no rows.
     not_applicable: object = None
+    #: Rows left off a page that shows only the first ones (see Report.shortened).
+    left_off: int = 0
 
     @property
     def row_header(self):
@@ -92,11 +94,11 @@ class Section:
         return all(row.is_empty for row in self.rows)
 
 
-def show(value: float | None, unit: Unit) -> str:
-    """A number as the page and the CSV files show it."""
+def show(value: float | None, unit: Unit, locale: str | None = None) -> str:
+    """A number as the page and the CSV files show it (in ``locale``, else the request's)."""
     if value is None:
         return "–"
-    return _shown(value, unit, str(get_locale()))
+    return _shown(value, unit, locale or str(get_locale()))
 
 
 @lru_cache(maxsize=4096)
@@ -111,12 +113,12 @@ def _shown(value: float, unit: Unit, locale: str) -> str:
     return format_decimal(value, "#,##0.#", locale=locale)
 
 
-def show_change(row: Row) -> str:
+def show_change(row: Row, locale: str | None = None) -> str:
     change = row.change
     if change is None:
         return "–"
     unit = Unit.COUNT if row.unit is Unit.COUNT else row.unit
-    text = show(abs(change), unit)
+    text = show(abs(change), unit, locale)
     if row.unit is Unit.PERCENT:
         text = text.replace(" %", " pp")
     if change > 0:

@@ -82,7 +82,8 @@ def host_row(host_id: int, name: str, current, previous) -> Row:
 
 
 def hosts_section(report: ReportFilter, visits: Section) -> Section:
-    """Held visits per host organisation; adds the number of hosts to the visits section."""
+    """Held visits per host organisation, busiest first; adds the number of hosts to the visits
+    section."""
     current = VisitSlot.starts_at >= report.year.starts_at
     held = LabVisit.state == HELD_VISIT
     query = (
@@ -98,7 +99,10 @@ def hosts_section(report: ReportFilter, visits: Section) -> Section:
         .join(Organization, Organization.id == LabSite.organization_id)
         .where(held)
         .group_by(Organization.id, Organization.name)
-        .order_by(sa.func.lower(Organization.name), Organization.id)
+    )
+    # The busiest first: a page that shows only the first hosts shows those that held most.
+    query = query.order_by(
+        sa.desc("held_1"), sa.desc("held_0"), sa.func.lower(Organization.name), Organization.id
     )
     section = Section("hosts")
     hosts_now = hosts_before = 0
