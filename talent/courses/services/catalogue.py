@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from icalendar import Calendar, Event
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from talent.courses.models import (
     LIVE_STATES,
@@ -16,10 +17,40 @@ from talent.courses.models import (
     CourseEnrollment,
     CourseFormat,
     CourseSession,
+    EnrollmentState,
     course_partners,
 )
 from talent.extensions import db
 from talent.people.models import Organization, User
+
+#: What a catalogue card shows of a course itself; the rest (the description above all) stays
+#: in the database. Reading any other column of these courses raises instead of costing one
+#: query per card.
+CARD_COLUMNS = (
+    Course.title,
+    Course.summary,
+    Course.language,
+    Course.format,
+    Course.ects,
+    Course.hours,
+    Course.location,
+    Course.starts_on,
+    Course.ends_on,
+    Course.enrollment_opens_at,
+    Course.enrollment_closes_at,
+    Course.capacity,
+    Course.seats_taken,
+    Course.admission_mode,
+)
+
+
+class SessionLine(NamedTuple):
+    """A session as a catalogue card lists it."""
+
+    title: str
+    starts_at: datetime
+    #: The session's own venue, or the course's main one (as CourseSession.place).
+    place: str
 
 
 def catalogue_query(
@@ -32,11 +63,11 @@ def catalogue_query(
     partner_id: int | None = None,
     open_only: bool = False,
 ) -> sa.Select:
-    """Published courses that have not ended, soonest first, with partners and sessions."""
+    """Published courses that have not ended, soonest first; what else to load of them is up
+    to the caller (``for_cards`` or ``for_feeds``)."""
     query = (
         sa.select(Course)
         .where(Course.is_published.is_(True), Course.ends_on >= today)
-        .options(selectinload(Course.partners), selectinload(Course.sessions))
         .order_by(Course.starts_on, Course.id)
     )
     text = search.strip().lower()
@@ -65,15 +96,28 @@ def catalogue_query(
     return query
 
 
-def partner_options() -> list[tuple[int, str]]:
-    """Organisations that are partners of some published course, by name."""
+def for_cards(query: sa.Select) -> sa.Select:
+    """The catalogue's courses with only the columns of their cards; partners and sessions
+    come from ``partner_names`` and ``session_lines``."""
+    return query.options(load_only(*CARD_COLUMNS, raiseload=True))
+
+
+def for_feeds(query: sa.Select) -> sa.Select:
+    """The catalogue's courses with their partners and sessions, for the JSON and iCalendar
+    feeds."""
+    return query.options(selectinload(Course.partners), selectinload(Course.sessions))
+
+
+def partner_options(*, today: date) -> list[tuple[int, str]]:
+    """Organisations that are partners of some course in the catalogue (published, not ended),
+    by name: choosing any other would find nothing."""
     rows = db.session.execute(
         sa.select(Organization.id, Organization.name)
         .where(
             Organization.id.in_(
                 sa.select(course_partners.c.organization_id)
                 .join(Course, Course.id == course_partners.c.course_id)
-                .where(Course.is_published.is_(True))
+                .where(Course.is_published.is_(True), Course.ends_on >= today)
             )
         )
         .order_by(Organization.name)
@@ -81,28 +125,67 @@ def partner_options() -> list[tuple[int, str]]:
     return [(row.id, row.name) for row in rows]
 
 
-def load_course(course_id: int) -> Course | None:
-    """One course with its partners and sessions."""
-    return db.session.scalars(
-        sa.select(Course)
-        .where(Course.id == course_id)
-        .options(selectinload(Course.partners), selectinload(Course.sessions))
-    ).first()
-
-
-def my_enrollments(user: User, courses: list[Course]) -> dict[int, CourseEnrollment]:
-    """The user's live enrollment in each of these courses, by course id."""
+def partner_names(courses: list[Course]) -> dict[int, list[str]]:
+    """The names of each course's partners, by name, by course id (none: no entry)."""
     ids = [course.id for course in courses]
     if not ids:
         return {}
-    rows = db.session.scalars(
-        sa.select(CourseEnrollment).where(
+    rows = db.session.execute(
+        sa.select(course_partners.c.course_id, Organization.name)
+        .join(Organization, Organization.id == course_partners.c.organization_id)
+        .where(course_partners.c.course_id.in_(ids))
+        .order_by(Organization.name)
+    )
+    names: dict[int, list[str]] = {}
+    for course_id, name in rows:
+        names.setdefault(course_id, []).append(name)
+    return names
+
+
+def session_lines(courses: list[Course]) -> dict[int, list[SessionLine]]:
+    """Each course's sessions in time order, by course id (none: no entry); plain rows, since a
+    page of cards lists a hundred sessions or more."""
+    venues = {course.id: course.location for course in courses}
+    if not venues:
+        return {}
+    rows = db.session.execute(
+        sa.select(
+            CourseSession.course_id,
+            CourseSession.title,
+            CourseSession.starts_at,
+            CourseSession.location,
+        )
+        .where(CourseSession.course_id.in_(venues))
+        .order_by(CourseSession.starts_at, CourseSession.id)
+    )
+    lines: dict[int, list[SessionLine]] = {}
+    for course_id, title, starts_at, location in rows:
+        line = SessionLine(title, starts_at, location or venues[course_id])
+        lines.setdefault(course_id, []).append(line)
+    return lines
+
+
+def load_course(course_id: int) -> Course | None:
+    """One course with its sessions; its partners load when first read (a query either way,
+    and most pages about a course do not show them)."""
+    return db.session.scalars(
+        sa.select(Course).where(Course.id == course_id).options(selectinload(Course.sessions))
+    ).first()
+
+
+def my_enrollment_states(user: User, courses: list[Course]) -> dict[int, EnrollmentState]:
+    """The state of the user's live enrollment in each of these courses, by course id."""
+    ids = [course.id for course in courses]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(CourseEnrollment.course_id, CourseEnrollment.state).where(
             CourseEnrollment.user_id == user.id,
             CourseEnrollment.course_id.in_(ids),
             CourseEnrollment.state.in_(LIVE_STATES),
         )
     )
-    return {row.course_id: row for row in rows}
+    return {course_id: state for course_id, state in rows}
 
 
 def course_document(course: Course, *, url: str, now: datetime, labels: dict[str, str]) -> dict:

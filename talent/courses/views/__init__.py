@@ -3,19 +3,22 @@ Routes only; the services hold the rules and the policy decides access."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from flask import Blueprint, current_app, flash, redirect, request
-from flask_babel import format_datetime, format_time, get_timezone
+from flask_babel import format_datetime, format_time, get_locale, get_timezone
 from flask_login import current_user
 
 from talent.auth import policy
 from talent.courses.forms import ADMISSION_LABELS, FORMAT_LABELS, LANGUAGE_LABELS
-from talent.courses.models import EnrollmentState
+from talent.courses.models import STATE_LABELS, EnrollmentState
 from talent.courses.services.certificates import display_code
 from talent.errors import DomainError
 from talent.extensions import db
+from talent.i18n import local_zone
 
 bp = Blueprint("courses", __name__)
 
@@ -33,9 +36,38 @@ def _template_helpers() -> dict:
         "LANGUAGE_LABELS": LANGUAGE_LABELS,
         "ADMISSION_LABELS": ADMISSION_LABELS,
         "EnrollmentState": EnrollmentState,
+        "STATE_LABELS": STATE_LABELS,
         "display_code": display_code,
         "until": _until,
+        "dates": LocalDates(get_locale(), local_zone()),
+        "translated": translated,
     }
+
+
+class LocalDates:
+    """Dates and times as the ``date`` and ``datetime`` filters write them ("d. MMM y" and
+    "d. MMM y HH:mm"), in the reader's language and zone, found once per page: the filters
+    look both up through Flask-Babel on every call, and a catalogue page shows a hundred."""
+
+    def __init__(self, locale: Locale, zone: tzinfo):
+        months = locale.months["format"]["abbreviated"]
+        self._months = {number: months[number] for number in range(1, 13)}
+        self._zone = zone
+
+    def date(self, day: date) -> str:
+        """A calendar day (not a moment: no zone applies)."""
+        return f"{day.day}. {self._months[day.month]} {day.year}"
+
+    def datetime(self, moment: datetime) -> str:
+        """An aware moment, in the reader's zone."""
+        local = moment.astimezone(self._zone)
+        return f"{local.day}. {self._months[local.month]} {local.year} {local:%H:%M}"
+
+
+def translated(labels: Mapping) -> dict:
+    """A table of lazy labels as text in the page's language, to translate each label once per
+    page rather than once per row."""
+    return {key: str(label) for key, label in labels.items()}
 
 
 def _until(start: datetime, end: datetime) -> str:

@@ -271,7 +271,7 @@ def roster(course_id: int):
     """The participants, with their attendance at each session."""
     course = _managed_course(course_id)
     page = db.paginate(
-        attendance.participants_query(course),
+        attendance.roster_query(course),
         page=page_number(),
         per_page=PER_PAGE,
         error_out=False,

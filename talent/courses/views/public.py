@@ -12,20 +12,23 @@ from talent.auth import policy
 from talent.auth.guards import public
 from talent.courses.forms import FORMAT_LABELS, CatalogueFilterForm, CheckInForm, VerifyForm
 from talent.courses.services import catalogue, certificates, enrollment, management, waitlist
-from talent.courses.views import PER_PAGE, absolute_url, bp, page_number, signed_in_user
+from talent.courses.views import absolute_url, bp, page_number, signed_in_user
 from talent.db import utcnow
 from talent.extensions import db
 from talent.i18n import local_zone
 
 #: The most courses one JSON or iCalendar answer holds.
 FEED_LIMIT = 500
+#: Cards per catalogue page: whole rows in the two- and three-column layouts.
+CATALOGUE_PER_PAGE = 12
 
 
 def _filtered_query(now):
-    form = CatalogueFilterForm(request.args, partners=catalogue.partner_options())
+    today = now.astimezone(local_zone()).date()
+    form = CatalogueFilterForm(request.args, partners=catalogue.partner_options(today=today))
     form.validate()
     query = catalogue.catalogue_query(
-        today=now.astimezone(local_zone()).date(),
+        today=today,
         now=now,
         search=form.value("q") or "",
         format=form.value("format"),
@@ -42,14 +45,27 @@ def index():
     """List upcoming courses with seats left; search and filter them."""
     now = utcnow()
     form, query = _filtered_query(now)
-    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(
+        catalogue.for_cards(query),
+        page=page_number(),
+        per_page=CATALOGUE_PER_PAGE,
+        error_out=False,
+    )
     user = signed_in_user()
     mine = (
-        catalogue.my_enrollments(user, page.items)
+        catalogue.my_enrollment_states(user, page.items)
         if policy.has_permission(user, "courses.apply")
         else {}
     )
-    return render_template("courses/catalogue.html", form=form, page=page, mine=mine, now=now)
+    return render_template(
+        "courses/catalogue.html",
+        form=form,
+        page=page,
+        partners=catalogue.partner_names(page.items),
+        sessions=catalogue.session_lines(page.items),
+        mine=mine,
+        now=now,
+    )
 
 
 @bp.route("/courses.json")
@@ -58,7 +74,7 @@ def catalogue_json():
     """The catalogue (with the same filters) as JSON."""
     now = utcnow()
     _form, query = _filtered_query(now)
-    courses = db.session.scalars(query.limit(FEED_LIMIT)).all()
+    courses = db.session.scalars(catalogue.for_feeds(query).limit(FEED_LIMIT)).all()
     documents = [
         catalogue.course_document(
             course,
@@ -77,7 +93,7 @@ def catalogue_ics():
     """The sessions of the catalogue's courses as an iCalendar feed."""
     now = utcnow()
     _form, query = _filtered_query(now)
-    courses = db.session.scalars(query.limit(FEED_LIMIT)).all()
+    courses = db.session.scalars(catalogue.for_feeds(query).limit(FEED_LIMIT)).all()
     body = catalogue.catalogue_calendar(
         courses,
         course_url=lambda course: absolute_url(url_for("courses.course", course_id=course.id)),
