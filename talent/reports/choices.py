@@ -37,9 +37,11 @@ class Kind(enum.StrEnum):
 
 
 UNKNOWN_NUMBER = {
-    Kind.SCHOOL: _l("There is no school with that number: choose one from the list."),
-    Kind.HOST: _l("There is no host organisation with that number: choose one from the list."),
-    Kind.PROGRAMME: _l("There is no talent programme with that number: choose one from the list."),
+    Kind.SCHOOL: _l("There is no school with that number: type part of its name instead."),
+    Kind.HOST: _l("There is no host organisation with that number: type part of its name instead."),
+    Kind.PROGRAMME: _l(
+        "There is no talent programme with that number: type part of its name instead."
+    ),
 }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -24,11 +23,10 @@ from flask_babel import lazy_gettext as _l
 from talent.auth.guards import permission_required
 from talent.db import sqlite_write_intent, utcnow
 from talent.extensions import db
-from talent.reports.choices import Choice, Kind, Lookup, look_up
 from talent.reports.export import csv_filename, section_csv
-from talent.reports.forms import ReportFilterForm
+from talent.reports.filtering import ALL_ROWS, read_filter, report_args
 from talent.reports.page import shown_sections
-from talent.reports.period import ZONE, ReportFilter, SchoolYear, current_school_year
+from talent.reports.period import ReportFilter
 from talent.reports.services import SECTION_KEYS
 from talent.reports.snapshots import Figures, compute_report, store_report, stored_report
 
@@ -38,112 +36,7 @@ log = logging.getLogger(__name__)
 #: Rows of one table the page shows: a national network's hosts run to hundreds, which the
 #: CSV file and the full report (``?all_rows=1``, also for printing) list.
 MAX_ROWS_SHOWN = 20
-ALL_ROWS = "all_rows"
 MUST_PICK = _l("Several names match what was typed: choose one under the filter to see the report.")
-
-
-@dataclass
-class FilterControl:
-    """One school, host or programme filter as the form shows it."""
-
-    kind: Kind
-    #: The number of the row chosen, sent again with the form.
-    number: int | None
-    #: The name in the search field: the chosen one's, else what was typed.
-    text: str
-    errors: list[str] = field(default_factory=list)
-    #: (name, link choosing it) when the name typed matched several.
-    candidates: list[tuple[str, str]] = field(default_factory=list)
-    more: bool = False
-
-
-@dataclass
-class ChosenFilter:
-    form: ReportFilterForm
-    lookups: dict[Kind, Lookup]
-    #: None while a field has a problem, or while a name typed matches several.
-    report: ReportFilter | None
-
-    @property
-    def has_problems(self) -> bool:
-        return any(f.errors for f in self.form)
-
-    @property
-    def chosen(self) -> list[tuple[Kind, Choice]]:
-        return [(kind, found.chosen) for kind, found in self.lookups.items() if found.chosen]
-
-    def problems(self) -> str:
-        return " ".join(str(error) for f in self.form for error in f.errors)
-
-
-def _chosen_filter() -> ChosenFilter:
-    """The filter of the query string, with the school, host and programme found by number or
-    name (a query each at most)."""
-    latest_year = current_school_year(utcnow().astimezone(ZONE).date())
-    form = ReportFilterForm(request.args, latest_year=latest_year)
-    form.validate()
-    # With a wrong year the choices are still looked up, so correcting the year keeps them.
-    school_year = latest_year if form.year.errors else form.year.data
-    lookups = {kind: Lookup() for kind in Kind}
-    for kind in Kind:
-        number, name = form.number_field(kind), form.name_field(kind)
-        if number.errors or name.errors:
-            continue
-        found = look_up(
-            db.session, kind, number=number.data, typed=name.data, school_year=school_year
-        )
-        if found.problem is not None:
-            name.errors = [*name.errors, found.problem]
-        lookups[kind] = found
-    complete = not any(found.candidates for found in lookups.values())
-    if not complete or any(f.errors for f in form):
-        return ChosenFilter(form, lookups, None)
-    report = ReportFilter(
-        SchoolYear(form.year.data),
-        school_id=_chosen_id(lookups[Kind.SCHOOL]),
-        host_id=_chosen_id(lookups[Kind.HOST]),
-        programme_id=_chosen_id(lookups[Kind.PROGRAMME]),
-    )
-    return ChosenFilter(form, lookups, report)
-
-
-def _chosen_id(found: Lookup) -> int | None:
-    return None if found.chosen is None else found.chosen.id
-
-
-def report_args(report: ReportFilter) -> dict[str, int]:
-    """The query string of a report: its year and the numbers of its filters."""
-    args = {"year": report.year.start}
-    for kind, number in (
-        (Kind.SCHOOL, report.school_id),
-        (Kind.HOST, report.host_id),
-        (Kind.PROGRAMME, report.programme_id),
-    ):
-        if number is not None:
-            args[kind.value] = number
-    return args
-
-
-def _controls(chosen: ChosenFilter) -> list[FilterControl]:
-    controls = []
-    for kind, found in chosen.lookups.items():
-        number, name = chosen.form.number_field(kind), chosen.form.name_field(kind)
-        control = FilterControl(
-            kind,
-            number=found.chosen.id if found.chosen else None,
-            text=found.chosen.name if found.chosen else (name.data or ""),
-            errors=[str(error) for error in (*number.errors, *name.errors)],
-            more=found.more,
-        )
-        if found.candidates:
-            # The link keeps the other filters as they were sent and picks this one by number.
-            args = {k: v for k, v in request.args.items() if k not in (name.name, ALL_ROWS)}
-            control.candidates = [
-                (c.label, url_for("reports.index", **{**args, kind.value: c.id}))
-                for c in found.candidates
-            ]
-        controls.append(control)
-    return controls
 
 
 def _max_age_minutes() -> int:
@@ -175,7 +68,7 @@ def _keep(figures: Figures) -> None:
 def _figures(report_filter: ReportFilter, *, max_rows: int | None = None) -> Figures:
     """The stored figures while they are young enough, else counted now and stored.
 
-    With ``max_rows``, each table has its first rows only (Report.shortened).
+    With ``max_rows``, each long table has its first rows only (Report.shortened).
     """
     now = utcnow()
     max_age = timedelta(minutes=_max_age_minutes())
@@ -199,7 +92,7 @@ def _as_of(figures: Figures) -> str:
 @permission_required("reports.view")
 def index():
     """The impact report for one school year, compared with the year before."""
-    chosen = _chosen_filter()
+    chosen = read_filter(db.session, request.args, now=utcnow())
     figures = None
     if chosen.report is not None:
         all_rows = request.args.get(ALL_ROWS) == "1"
@@ -207,9 +100,9 @@ def index():
     return render_template(
         "reports/index.html",
         form=chosen.form,
-        controls=_controls(chosen),
+        controls=chosen.controls(request.args.to_dict()),
         chosen=chosen.chosen,
-        must_pick=chosen.report is None and not chosen.has_problems,
+        must_pick=chosen.must_pick and not chosen.has_problems,
         report=figures.report if figures else None,
         args=report_args(chosen.report) if chosen.report else {},
         sections=shown_sections(figures.report) if figures else [],
@@ -222,7 +115,7 @@ def index():
 @permission_required("reports.view")
 def recompute():
     """Count the report of the chosen year and filters again now, and show it."""
-    report_filter = _chosen_filter().report
+    report_filter = read_filter(db.session, request.args, now=utcnow()).report
     if report_filter is None:
         return redirect(url_for("reports.index", **request.args.to_dict()))
     store_report(db.session, compute_report(report_filter, now=utcnow()))
@@ -238,7 +131,7 @@ def export(section: str):
     """One table of the report as a CSV file, with all its rows."""
     if section not in SECTION_KEYS:
         abort(404)
-    chosen = _chosen_filter()
+    chosen = read_filter(db.session, request.args, now=utcnow())
     if chosen.report is None:
         message = chosen.problems() or str(MUST_PICK)
         return Response(message, status=400, mimetype="text/plain")

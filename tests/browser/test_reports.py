@@ -1,6 +1,6 @@
 """In a real browser: a coordinator opens the impact report, switches to another school year,
 sees the charts drawn, downloads a table as CSV, finds the page's numbers in it, and narrows
-the report to one school by typing part of its name."""
+the report to one school and one host by typing part of their names."""
 
 from __future__ import annotations
 
@@ -83,3 +83,13 @@ def test_coordinator_switches_year_sees_charts_and_downloads_csv(page, browser_u
     expect(page.get_by_test_id("report-scope")).to_contain_text("School: Ullern.")
     expect(page.locator("#school_name")).to_have_value("Ullern")
     expect(page.get_by_test_id("not-applicable-courses")).to_be_visible()
+
+    page.fill("#host_name", "o")  # in both hosts' names
+    with page.expect_navigation():
+        page.click("[data-testid=report-filter] button")
+    expect(page.get_by_test_id("report-choose")).to_be_visible()
+    with page.expect_navigation():
+        page.get_by_test_id("candidates-host").get_by_role("link", name="Radiumhospitalet").click()
+    expect(page.get_by_test_id("report-scope")).to_contain_text(
+        "School: Ullern; Host organisation: Radiumhospitalet."
+    )
