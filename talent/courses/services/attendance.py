@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, load_only, raiseload, selectinload
+from sqlalchemy.orm import Bundle, selectinload
 
 from talent.audit.services import record_event
 from talent.courses.models import (
@@ -52,25 +52,25 @@ def participants_query(course: Course) -> sa.Select:
 
 
 def roster_query(course: Course) -> sa.Select:
-    """The participants as the roster page lists them, by name: each seat's state with its
-    person's name and e-mail and its organisation's name, read in the one query."""
+    """The participants as the roster page lists them, by name: rows of the seat's id and
+    state, the person's name and e-mail and the organisation's name, read in one query and
+    without building objects, several times cheaper for a page of them."""
+    participant = Bundle(
+        "participant",
+        CourseEnrollment.id,
+        CourseEnrollment.state,
+        User.name,
+        User.email,
+        Organization.name.label("organization"),
+    )
     return (
-        sa.select(CourseEnrollment)
+        sa.select(participant)
+        .select_from(CourseEnrollment)
         .join(CourseEnrollment.user)
         .outerjoin(CourseEnrollment.organization)
         .where(
             CourseEnrollment.course_id == course.id,
             CourseEnrollment.state.in_(PARTICIPANT_STATES),
-        )
-        .options(
-            load_only(CourseEnrollment.state, raiseload=True),
-            contains_eager(CourseEnrollment.user).options(
-                load_only(User.name, User.email, raiseload=True),
-                raiseload(User.role_assignments),
-            ),
-            contains_eager(CourseEnrollment.organization).options(
-                load_only(Organization.name, raiseload=True)
-            ),
         )
         .order_by(sa.func.lower(User.name), CourseEnrollment.id)
     )

@@ -276,7 +276,7 @@ def roster(course_id: int):
         per_page=PER_PAGE,
         error_out=False,
     )
-    marks = attendance.attendance_marks(e.id for e in page.items)
+    marks = attendance.attendance_marks(participant.id for participant in page.items)
     return render_template("courses/roster.html", course=course, page=page, marks=marks)
 
 
