@@ -1,6 +1,7 @@
 """In a real browser: a coordinator creates a course with two seats; three researchers enroll
 (the third is waitlisted); one withdraws; the third gets and accepts the offer; attendance is
-recorded; the certificate downloads and its code verifies.
+recorded; the certificate downloads and its code verifies. And a researcher filters the
+catalogue and opens a card's sessions; a coordinator takes her off the roster.
 
 Uses the shared browser fixtures (tests/browser/conftest.py, made available to this package
 in tests/courses/conftest.py): the app served from a thread,
@@ -19,12 +20,14 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from talent.courses.models import Course, CourseEnrollment, EnrollmentState
+from talent.courses.models import Course, CourseEnrollment, CourseFormat, EnrollmentState
+from talent.courses.services import enrollment
 from talent.courses.services.certificates import display_code
 from talent.db import utcnow
 from talent.extensions import db
 from talent.people.models import Role
 from tests.browser.conftest import BROWSER_SETTINGS
+from tests.courses.conftest import course
 
 pytestmark = pytest.mark.browser
 
@@ -153,3 +156,47 @@ def test_a_course_from_creation_to_a_verified_certificate(
     _click_and_wait(page, "main form button")
     expect(page.get_by_test_id("verification")).to_contain_text("Sofie Lund")
     expect(page.locator(".alert-success")).to_have_count(1)
+
+
+def test_a_researcher_filters_the_catalogue_and_a_coordinator_takes_her_off_the_roster(
+    app, page, browser_user, log_in_as
+):
+    staff = browser_user(Role.COORDINATOR, name="Cora Coordinator")
+    person = browser_user(Role.RESEARCHER, name="Ingrid Berg", email="ingrid@example.org")
+    now = utcnow()
+    start = (now + timedelta(days=21)).date()
+    window = {
+        "starts_on": start,
+        "ends_on": start + timedelta(days=2),
+        "opens_at": now - timedelta(days=1),
+        "closes_at": now + timedelta(days=14),
+    }
+    online = course(title="Online IP clinic", format=CourseFormat.ONLINE, sessions=2, **window)
+    course(title="Patent lab on site", **window)
+    enrollment.enroll(person, online, now=now)
+    db.session.commit()
+
+    # The researcher narrows the catalogue to online courses and opens the card's sessions.
+    log_in_as(page, person)
+    page.goto("/courses")
+    expect(page.get_by_test_id("catalogue").locator("article")).to_have_count(2)
+    page.select_option("#format", "online")
+    _click_and_wait(page, "form[role=search] button")
+    cards = page.get_by_test_id("catalogue").locator("article")
+    expect(cards).to_have_count(1)
+    expect(cards.first).to_contain_text("Online IP clinic")
+    expect(cards.first).to_contain_text("You: enrolled")
+    cards.first.locator("summary").click()
+    expect(cards.first.locator("details li").first).to_be_visible()
+    expect(cards.first.locator("details li")).to_have_count(2)
+    _log_out(page)
+
+    # The coordinator takes her off the course from the roster (confirming the dialog).
+    log_in_as(page, staff)
+    page.goto(f"/courses/{online.id}/roster")
+    expect(page.get_by_test_id("roster")).to_contain_text("ingrid@example.org")
+    page.once("dialog", lambda dialog: dialog.accept())
+    _click_and_wait(page, "form[action$='/remove'] button")
+    expect(page.locator(".alert-info")).to_contain_text("Ingrid Berg is taken off the course.")
+    expect(page.get_by_test_id("roster")).to_have_count(0)
+    assert _state_of(person) is EnrollmentState.WITHDRAWN
