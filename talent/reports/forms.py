@@ -34,6 +34,9 @@ class NumberField(HiddenField):
     """The number of the row chosen, or None; anything else is an error with ``message``."""
 
     def __init__(self, *args, message, **kwargs):
+        # A label of its own: without one WTForms translates a label made from the name, which
+        # loads its message catalogue on every request.
+        kwargs.setdefault("label", "")
         super().__init__(*args, **kwargs)
         self.message = message
 

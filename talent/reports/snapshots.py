@@ -146,10 +146,13 @@ def stored_report(
     max_rows: int | None = None,
 ):
     """The stored figures of this report if they are younger than ``max_age``, else None."""
-    snapshot = session.scalar(
-        sa.select(ReportSnapshot).where(ReportSnapshot.key == snapshot_key(report))
-    )
-    if snapshot is None or snapshot.computed_at <= now - max_age:
+    snapshot = session.execute(
+        sa.select(ReportSnapshot.payload, ReportSnapshot.computed_at).where(
+            ReportSnapshot.key == snapshot_key(report),
+            ReportSnapshot.computed_at > now - max_age,
+        )
+    ).first()
+    if snapshot is None:
         return None
     found = decode_report(report, snapshot.payload, max_rows=max_rows)
     return None if found is None else Figures(found, snapshot.computed_at)

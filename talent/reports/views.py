@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 import sqlalchemy as sa
+from babel import dates
 from flask import (
     Blueprint,
     Response,
@@ -17,12 +18,13 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_datetime, gettext
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from talent.auth.guards import permission_required
 from talent.db import sqlite_write_intent, utcnow
 from talent.extensions import db
+from talent.i18n import local_zone
 from talent.reports.export import csv_filename, section_csv
 from talent.reports.filtering import ALL_ROWS, read_filter, report_args
 from talent.reports.page import shown_sections
@@ -36,6 +38,9 @@ log = logging.getLogger(__name__)
 #: Rows of one table the page shows: a national network's hosts run to hundreds, which the
 #: CSV file and the full report (``?all_rows=1``, also for printing) list.
 MAX_ROWS_SHOWN = 20
+#: Compiled once (Babel's format functions parse the pattern on every call).
+_TIME = dates.parse_pattern("HH:mm")
+_DATE_TIME = dates.parse_pattern("d. MMM y HH:mm")
 MUST_PICK = _l("Several names match what was typed: choose one under the filter to see the report.")
 
 
@@ -83,9 +88,10 @@ def _figures(report_filter: ReportFilter, *, max_rows: int | None = None) -> Fig
 
 def _as_of(figures: Figures) -> str:
     """When the figures were counted: the time of day if today, else date and time."""
-    today = format_datetime(utcnow(), "yyyy-MM-dd")
-    same_day = format_datetime(figures.computed_at, "yyyy-MM-dd") == today
-    return format_datetime(figures.computed_at, "HH:mm" if same_day else "d. MMM y HH:mm")
+    zone = local_zone()
+    counted = figures.computed_at.astimezone(zone)
+    same_day = counted.date() == utcnow().astimezone(zone).date()
+    return (_TIME if same_day else _DATE_TIME).apply(counted, get_locale())
 
 
 @bp.route("/")
