@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 from icalendar import Calendar, Event
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from talent.courses.models import (
     LIVE_STATES,
@@ -166,11 +166,15 @@ def session_lines(courses: list[Course]) -> dict[int, list[SessionLine]]:
 
 
 def load_course(course_id: int) -> Course | None:
-    """One course with its sessions; its partners load when first read (a query either way,
-    and most pages about a course do not show them)."""
-    return db.session.scalars(
-        sa.select(Course).where(Course.id == course_id).options(selectinload(Course.sessions))
-    ).first()
+    """One course with its sessions, in one query; its partners load when first read (a query
+    either way, and most pages about a course do not show them)."""
+    return (
+        db.session.scalars(
+            sa.select(Course).where(Course.id == course_id).options(joinedload(Course.sessions))
+        )
+        .unique()
+        .first()
+    )
 
 
 def my_enrollment_states(user: User, courses: list[Course]) -> dict[int, EnrollmentState]:
