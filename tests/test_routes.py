@@ -232,6 +232,7 @@ ROUTES: dict[str, Route] = {
     # Lab visits: hosts run their organisation's sites, teachers their school's visits --------
     "visits.index": Route(VISITORS, const("/visits/")),
     "visits.calendar": Route(VISITORS, const("/visits/calendar")),
+    "visits.calendar_day": Route(VISITORS, const("/visits/calendar/2026-12-01")),
     "visits.slot_list": Route(VISITORS, const("/visits/slots")),
     "visits.slot": Route(VISITORS, lambda w: f"/visits/slots/{w.slot.id}"),
     "visits.site_list": Route(VISITORS, const("/visits/sites")),

@@ -1,6 +1,6 @@
 """In a real browser: a host publishes a weekly slot; a teacher books it with pupils, is told
-a rule is broken and corrects it; the host confirms; the teacher finds the visit in the month
-calendar; the visit is cancelled and both teacher and host see the notice."""
+a rule is broken and corrects it; the host confirms; the teacher finds the visit through the
+month calendar's day; the visit is cancelled and both teacher and host see the notice."""
 
 from __future__ import annotations
 
@@ -116,14 +116,23 @@ def test_publish_book_correct_confirm_calendar_cancel(page, browser_user, log_in
     expect(page.locator(f"[data-testid=state-{visit_id}]")).to_have_text("confirmed")
     log_out(page)
 
-    # The teacher sees the visit in the month calendar, then cancels it.
+    # The teacher finds the visit in the month calendar, opens its day from the keyboard, then
+    # the visit, and cancels it.
     log_in_as(page, teacher)
     page.goto(f"/visits/calendar?month={first_day:%Y-%m}")
     cell = page.locator(f'[data-day="{first_day.isoformat()}"]')
-    expect(cell.locator(f'a[href="/visits/{visit_id}"]')).to_contain_text("2STA")
-    expect(cell.locator(f"[data-testid=state-{visit_id}]")).to_have_text("confirmed")
+    expect(cell.locator("[data-testid=visit-count]")).to_have_text("1 visit")
+    expect(cell.locator("[data-testid=slot-count]")).to_have_text("1 slot")
+    expect(cell.locator("[data-testid=free-count]")).to_have_text("6 places free")
+    cell.locator("[data-testid=day-link]").focus()
     with page.expect_navigation():
-        cell.locator(f'a[href="/visits/{visit_id}"]').click()
+        page.keyboard.press("Enter")
+    day_visits = page.locator("[data-testid=day-visits]")
+    expect(day_visits.locator(f'a[href="/visits/{visit_id}"]')).to_contain_text("2STA")
+    expect(day_visits.locator(f"[data-testid=state-{visit_id}]")).to_have_text("confirmed")
+    expect(page.locator("[data-testid=day-slots]")).to_contain_text("6 places free / 20")
+    with page.expect_navigation():
+        day_visits.locator(f'a[href="/visits/{visit_id}"]').click()
     with page.expect_navigation():
         page.click(f'a[href="/visits/{visit_id}/cancel"]')
     page.fill("#reason", "The bus company is on strike")
@@ -153,4 +162,6 @@ def test_publish_book_correct_confirm_calendar_cancel(page, browser_user, log_in
     # And the teacher sees it in the calendar too.
     log_in_as(page, teacher)
     page.goto(f"/visits/calendar?month={first_day:%Y-%m}")
+    with page.expect_navigation():
+        page.locator(f'[data-day="{first_day.isoformat()}"] [data-testid=day-link]').click()
     expect(page.locator(f"[data-testid=state-{visit_id}]")).to_have_text("cancelled")

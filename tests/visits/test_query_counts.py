@@ -51,6 +51,7 @@ def _count(client, count_queries, url: str) -> int:
     [
         "/visits/slots",
         "/visits/calendar?month={month}",
+        "/visits/calendar/{day}",
         "/visits/",
         "/visits/schools/{school}/history",
     ],
@@ -59,7 +60,8 @@ def test_lists_do_not_grow_with_data(client, login, world, book, make, count_que
     login(world.teacher)
     month = future(days=3).strftime("%Y-%m")
     _fill(world, book, make, 2)
-    target = url.format(month=month, school=world.school.id)
+    day = future(days=3).date().isoformat()
+    target = url.format(month=month, day=day, school=world.school.id)
     small = _count(client, count_queries, target)
     _fill(world, book, make, 10)
     large = _count(client, count_queries, target)

@@ -1,16 +1,13 @@
-"""Reading visits: the list and a school's history, one visit's page, the month calendar.
+"""Reading visits: the list and a school's history, one visit's page, a slot's page.
 
 Each function issues a fixed number of queries however many rows there are.
 """
 
 from __future__ import annotations
 
-import calendar
 import enum
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -24,8 +21,6 @@ from talent.visits.models import (
     VisitSlot,
     VisitState,
 )
-from talent.visits.services.common import at_local, platform_zone
-from talent.visits.services.slots import SlotFilter, slots_query
 
 
 class When(enum.StrEnum):
@@ -122,62 +117,6 @@ def slot_page(slot_id: int) -> VisitSlot | None:
         )
     )
     return db.session.scalar(query)
-
-
-# The month calendar ---------------------------------------------------------------------------
-
-
-@dataclass
-class Day:
-    day: date
-    in_month: bool
-    slots: list[VisitSlot] = field(default_factory=list)
-    visits: list[LabVisit] = field(default_factory=list)
-
-
-@dataclass
-class Month:
-    first: date
-    weeks: list[list[Day]]
-
-    @property
-    def previous(self) -> date:
-        return (self.first - timedelta(days=1)).replace(day=1)
-
-    @property
-    def next(self) -> date:
-        return (self.first + timedelta(days=32)).replace(day=1)
-
-
-def month_calendar(
-    user: User,
-    first: date,
-    *,
-    criteria: SlotFilter,
-    now: datetime,
-    zone: ZoneInfo | None = None,
-) -> Month:
-    """The weeks (Monday first) of a month with its open slots and the user's visits."""
-    zone = zone or platform_zone()
-    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    start_day, end_day = weeks[0][0], weeks[-1][-1]
-    days = {d: Day(d, d.month == first.month) for week in weeks for d in week}
-    span = SlotFilter(
-        start_on=start_day,
-        end_on=end_day,
-        topic=criteria.topic,
-        organization_id=criteria.organization_id,
-        min_free=criteria.min_free,
-    )
-    for slot in db.session.scalars(slots_query(span, now=now, zone=zone)):
-        days[slot.starts_at.astimezone(zone).date()].slots.append(slot)
-    visits = visits_query(user, now=now).where(
-        VisitSlot.starts_at >= at_local(start_day, time(0), zone),
-        VisitSlot.starts_at < at_local(end_day + timedelta(days=1), time(0), zone),
-    )
-    for visit in db.session.scalars(visits.order_by(None).order_by(VisitSlot.starts_at)):
-        days[visit.slot.starts_at.astimezone(zone).date()].visits.append(visit)
-    return Month(first, [[days[d] for d in week] for week in weeks])
 
 
 def present_counts(visit_ids) -> dict[int, int]:

@@ -279,10 +279,6 @@ class SlotFilter:
 
 def slots_query(criteria: SlotFilter, *, now: datetime, zone: ZoneInfo | None = None) -> sa.Select:
     """Open slots from now (or the start day) on, soonest first, site and host loaded."""
-    zone = zone or platform_zone()
-    start = now
-    if criteria.start_on is not None:
-        start = max(now, at_local(criteria.start_on, time(0), zone))
     query = (
         sa.select(VisitSlot)
         .join(VisitSlot.site)
@@ -291,12 +287,25 @@ def slots_query(criteria: SlotFilter, *, now: datetime, zone: ZoneInfo | None = 
             contains_eager(VisitSlot.site).contains_eager(LabSite.organization),
             joinedload(VisitSlot.host_contact),
         )
-        .where(
-            VisitSlot.cancelled_at.is_(None),
-            LabSite.is_active.is_(True),
-            VisitSlot.starts_at >= start,
-        )
-        .order_by(VisitSlot.starts_at, VisitSlot.id)
+    )
+    return open_slots(query, criteria, now=now, zone=zone).order_by(
+        VisitSlot.starts_at, VisitSlot.id
+    )
+
+
+def open_slots(
+    query: sa.Select, criteria: SlotFilter, *, now: datetime, zone: ZoneInfo | None = None
+) -> sa.Select:
+    """Limit a select that joins slots to their site to the open slots matching the criteria:
+    not cancelled, at an active site, from now (or the start day) on."""
+    zone = zone or platform_zone()
+    start = now
+    if criteria.start_on is not None:
+        start = max(now, at_local(criteria.start_on, time(0), zone))
+    query = query.where(
+        VisitSlot.cancelled_at.is_(None),
+        LabSite.is_active.is_(True),
+        VisitSlot.starts_at >= start,
     )
     if criteria.end_on is not None:
         query = query.where(
@@ -330,7 +339,8 @@ def host_organizations() -> list[tuple[int, str]]:
         )
         .order_by(sa.func.lower(Organization.name))
     )
-    return [(row.id, row.name) for row in db.session.execute(query)]
+    # Rows are (id, name) tuples already: reading them by name cost as much as the query.
+    return db.session.execute(query).all()
 
 
 def host_contacts(organization_id: int) -> list[User]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from datetime import date
+from datetime import date, timedelta
+from types import SimpleNamespace
 
 from babel.dates import get_day_names
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -20,8 +22,10 @@ from talent.people.models import Organization, User
 from talent.visits.forms import ReasonForm, SiteForm, SlotEditForm, SlotFilterForm, SlotForm
 from talent.visits.models import LabSite, VisitSlot
 from talent.visits.services import booking, queries, sites, slots
+from talent.visits.services import month as calendar_service
 from talent.visits.services.common import show_day
 from talent.visits.views import (
+    MAX_PAGE,
     PER_PAGE,
     bp,
     current_page,
@@ -33,6 +37,11 @@ from talent.visits.views import (
 )
 
 log = logging.getLogger(__name__)
+
+#: The years the calendar shows; other months and days fall back to today's, or are not found.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+#: The query arguments of the slot filter, kept when moving between months and days.
+FILTER_ARGS = ("start_on", "end_on", "topic", "organization", "min_free")
 
 
 @bp.context_processor
@@ -74,32 +83,100 @@ def slot_list():
     return render_template("visits/slots.html", form=form, page=page)
 
 
+def _local_today() -> date:
+    return utcnow().astimezone(local_zone()).date()
+
+
 def _month() -> date:
     text = request.args.get("month", "")
     try:
         year, month = (int(part) for part in text.split("-"))
-        return date(year, month, 1) if 2000 <= year <= 2100 else date.today().replace(day=1)
+        if FIRST_YEAR <= year <= LAST_YEAR:
+            return date(year, month, 1)
     except ValueError:
-        return utcnow().astimezone(local_zone()).date().replace(day=1)
+        pass
+    return _local_today().replace(day=1)
+
+
+def _visits_page() -> int:
+    """The page of the day's visits; ``page`` pages its slots."""
+    return min(max(request.args.get("visits_page", 1, type=int) or 1, 1), MAX_PAGE)
+
+
+def _filter_args() -> dict[str, str]:
+    """The filters of the request, for links to another month or day."""
+    return {key: value for key, value in request.args.items() if key in FILTER_ARGS}
+
+
+def _count_texts() -> SimpleNamespace:
+    """The words for a month's counts, each number translated once: the days repeat them."""
+    return SimpleNamespace(
+        visits=functools.cache(lambda num: ngettext("%(num)d visit", "%(num)d visits", num)),
+        slots=functools.cache(lambda num: ngettext("%(num)d slot", "%(num)d slots", num)),
+        free=functools.cache(
+            lambda num: ngettext("%(num)d place free", "%(num)d places free", num)
+        ),
+    )
 
 
 @bp.route("/calendar")
 @permission_required("visits.browse")
 def calendar():
-    """A month of open slots and the user's visits, as a table (no script needed)."""
+    """A month as a table (no script needed): per day, the user's visits and the open slots
+    and places, linking to the day's list."""
     form, criteria = _filters()
-    month = queries.month_calendar(
-        current_user, _month(), criteria=criteria, now=utcnow(), zone=local_zone()
+    now, zone = utcnow(), local_zone()
+    month = calendar_service.month_calendar(
+        current_user, _month(), criteria=criteria, now=now, zone=zone
     )
-    args = {key: value for key, value in request.args.items() if key != "month"}
     names = get_day_names("abbreviated", locale=get_locale())
     return render_template(
         "visits/calendar.html",
         form=form,
         month=month,
-        args=args,
+        counted=_count_texts(),
+        today=now.astimezone(zone).date(),
+        args=_filter_args(),
         month_name=format_date(month.first, "LLLL y"),
         weekday_names=[names[number] for number in range(7)],
+    )
+
+
+@bp.route("/calendar/<day>")
+@permission_required("visits.browse")
+def calendar_day(day: str):
+    """A day of the calendar: the visits the user may see and the open slots, a page each."""
+    try:
+        shown = date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    if shown.isoformat() != day or not FIRST_YEAR <= shown.year <= LAST_YEAR:
+        abort(404)
+    form, criteria = _filters()
+    now, zone = utcnow(), local_zone()
+    slots_page = db.paginate(
+        calendar_service.day_slots_query(criteria, shown, now=now, zone=zone),
+        page=current_page(),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    visits_page = db.paginate(
+        calendar_service.day_visits_query(current_user, shown, zone=zone),
+        page=_visits_page(),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    return render_template(
+        "visits/calendar_day.html",
+        form=form,
+        day=shown,
+        previous_day=shown - timedelta(days=1),
+        next_day=shown + timedelta(days=1),
+        slots=slots_page,
+        visits=visits_page,
+        args=_filter_args(),
+        day_name=format_date(shown, "full"),
+        month_name=format_date(shown, "LLLL y"),
     )
 
 
