@@ -48,8 +48,10 @@ FILTER_ARGS = ("start_on", "end_on", "topic", "organization", "min_free")
 def _policy_in_templates():
     """Templates ask the policy, never the roles: ``can('visits.host', slot)``; ``clock``
     shows the time of day in the user's zone."""
+    # The user behind the proxy, looked up once: a page asks for every tab of its menu.
+    user = current_user._get_current_object()
     return {
-        "can": lambda permission, obj=None: policy.can(current_user, permission, obj),
+        "can": lambda permission, obj=None: policy.can(user, permission, obj),
         "clock": _clock_in(local_zone()),
     }
 
