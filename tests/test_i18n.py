@@ -3,8 +3,10 @@ and switched by force_locale."""
 
 from datetime import UTC, date, datetime
 
-from flask import render_template_string
+from flask import render_template_string, request
 from flask_babel import force_locale, gettext
+from flask_wtf import FlaskForm
+from wtforms import IntegerField
 
 from talent import i18n
 
@@ -38,3 +40,20 @@ def test_naive_datetimes_are_taken_as_utc(app):
         assert i18n._datetime_filter(naive) == "5. Jan 2026 09:30"
         assert i18n._datetime_filter(None) == ""
         assert i18n._date_filter(None) == ""
+
+
+def test_form_messages_come_from_the_catalogue_of_the_request_language(app):
+    class AgeForm(FlaskForm):
+        age = IntegerField()
+
+    # A context of its own for each request, as each request has (the tests share one).
+    with app.app_context(), app.test_request_context("/?age=x", headers={"Accept-Language": "nb"}):
+        form = AgeForm(request.args, meta={"csrf": False})
+        form.validate()
+        norwegian = form.age.errors[0]
+    with app.app_context(), app.test_request_context("/?age=x", headers={"Accept-Language": "en"}):
+        form = AgeForm(request.args, meta={"csrf": False})
+        form.validate()
+        english = form.age.errors[0]
+    assert english == "Not a valid integer value."
+    assert norwegian != english

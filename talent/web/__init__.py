@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from talent.db import sqlite_write_intent
 from talent.web.navigation import navigation_for
+from talent.web.request_class import TalentRequest
 
 #: No inline script or style anywhere: every script and stylesheet is a file under /static.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -28,6 +29,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def init_app(app: Flask) -> None:
+    app.request_class = TalentRequest
     if app.config["PROXY_HOPS"]:
         app.wsgi_app = ProxyFix(
             app.wsgi_app,
