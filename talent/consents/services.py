@@ -364,14 +364,19 @@ def answer_by_guardian(
     return given, withdrawn
 
 
-def consents_expiring(
-    now: datetime, *, within_days: int, limit: int | None = None
-) -> list[Consent]:
-    """Consents in force whose last day is within the coming ``within_days`` days (at most
-    ``limit`` of them, the soonest first, when given)."""
+def consents_expiring(now: datetime, *, within_days: int, limit: int) -> list[sa.Row]:
+    """Consents in force whose last day is within the coming ``within_days`` days, the soonest
+    first, as rows (id, student_id, student_name, kind, expires_on)."""
     today = local_date(now)
     query = (
-        sa.select(Consent)
+        sa.select(
+            Consent.id,
+            Consent.student_id,
+            Student.name.label("student_name"),
+            Consent.kind,
+            Consent.expires_on,
+        )
+        .join(Consent.student)
         .where(
             Consent.withdrawn_at.is_(None),
             Consent.superseded_at.is_(None),
@@ -379,15 +384,10 @@ def consents_expiring(
             Consent.expires_on >= today,
             Consent.expires_on <= date.fromordinal(today.toordinal() + within_days),
         )
-        .options(
-            sa.orm.joinedload(Consent.student),
-            # Who recorded it is shown; their roles are not needed (and would cost a query).
-            sa.orm.joinedload(Consent.recorded_by).lazyload(User.role_assignments),
-        )
         .order_by(Consent.expires_on, Consent.id)
         .limit(limit)
     )
-    return list(db.session.scalars(query))
+    return list(db.session.execute(query))
 
 
 def _reminders():

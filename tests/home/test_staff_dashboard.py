@@ -170,6 +170,32 @@ def test_staff_see_what_waits_for_a_decision_and_where_to_decide(
     assert "Nothing waits for a decision today." not in page
 
 
+def test_each_line_names_what_it_is_about(client, login, world, decisions):
+    """The lines are read as plain columns: each name must come from the right table."""
+    d = decisions
+    login(world.coordinator)
+
+    page, _ = get_home(client)
+
+    visit = d["awaiting"]
+    assert (
+        f'{world.site.name}</a>\n        <div class="small text-body-secondary">'
+        f"{visit.school.name} · {world.school_class.name} · {world.site.organization.name}</div>"
+    ) in page
+    lapsing = d["lapsing"]
+    assert (
+        '>Lapsing course</a>\n        <span class="small text-body-secondary">'
+        f"· {lapsing.user.name} ·"
+    ) in page
+    for pairing in (d["proposal"], d["escalated"]):
+        assert f">Mona Mentor – {pairing.mentee.student.name}</a>" in page
+    due = d["escalated"].next_session_due()
+    assert f"session due since {due.day}. " in page
+    assert (
+        f'>{world.pupils[0].name}</a>\n        <span class="small text-body-secondary">· ' in page
+    )
+
+
 def test_a_clear_desk_says_so(client, login, world):
     login(world.coordinator)
 

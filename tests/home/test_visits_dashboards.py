@@ -198,6 +198,15 @@ def test_host_week_is_today_and_the_next_six_days_in_the_hosts_zone(in_request, 
     assert elsewhere.id not in week
     # Still ahead and not answered: the morning's visit has ended.
     assert [v.id for v in board.to_answer] == [last_day.id, too_late.id]
+    line = board.week.items[0]
+    assert (line.starts_at, line.site_name, line.school_name, line.class_name) == (
+        this_morning.slot.starts_at,
+        world.site.name,
+        this_morning.school.name,
+        world.school_class.name,
+    )
+    assert line.persons == this_morning.persons
+    assert line.state is VisitState.REQUESTED
 
 
 def test_other_host_sees_none_of_it(client, login, world):

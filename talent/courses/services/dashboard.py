@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager
 
 from talent.courses.models import Course, CourseEnrollment, EnrollmentState
 from talent.extensions import db
@@ -40,9 +40,9 @@ def current_enrollments(user: User, *, today: date, limit: int) -> list[CourseEn
     return list(db.session.scalars(query))
 
 
-def applications_to_review(*, today: date, limit: int) -> list[tuple[Course, int]]:
-    """Courses not yet over with sent applications waiting for a decision, and how many;
-    the course with the longest-waiting application first."""
+def applications_to_review(*, today: date, limit: int) -> list[sa.Row]:
+    """Courses not yet over with sent applications waiting for a decision, as rows (id, title,
+    waiting: how many); the course with the longest-waiting application first."""
     # Correlated per course, so that the (course, state) index answers them: the courses not
     # yet over are few, the enrollments of all years many.
     waiting = sa.and_(
@@ -57,29 +57,35 @@ def applications_to_review(*, today: date, limit: int) -> list[tuple[Course, int
         .correlate(Course)
         .scalar_subquery()
     )
-    rows = db.session.execute(
-        sa.select(Course, count)
-        .where(Course.ends_on >= today, count > 0)
-        .order_by(oldest, Course.id)
-        .limit(limit)
+    return list(
+        db.session.execute(
+            sa.select(Course.id, Course.title, count.label("waiting"))
+            .where(Course.ends_on >= today, count > 0)
+            .order_by(oldest, Course.id)
+            .limit(limit)
+        )
     )
-    return [(course, number) for course, number in rows]
 
 
-def offers_lapsing(*, now: datetime, within: timedelta, limit: int) -> list[CourseEnrollment]:
-    """Open offers whose deadline falls within ``within`` from now, soonest first."""
+def offers_lapsing(*, now: datetime, within: timedelta, limit: int) -> list[sa.Row]:
+    """Open offers whose deadline falls within ``within`` from now, soonest first, as rows
+    (id, course_id, course_title, person_name, offer_expires_at)."""
     query = (
-        sa.select(CourseEnrollment)
+        sa.select(
+            CourseEnrollment.id,
+            CourseEnrollment.course_id,
+            Course.title.label("course_title"),
+            User.name.label("person_name"),
+            CourseEnrollment.offer_expires_at,
+        )
+        .join(CourseEnrollment.course)
+        .join(CourseEnrollment.user)
         .where(
             CourseEnrollment.state == EnrollmentState.OFFERED,
             CourseEnrollment.offer_expires_at.is_not(None),
             CourseEnrollment.offer_expires_at <= now + within,
         )
-        .options(
-            joinedload(CourseEnrollment.course),
-            joinedload(CourseEnrollment.user).lazyload(User.role_assignments),
-        )
         .order_by(CourseEnrollment.offer_expires_at, CourseEnrollment.id)
         .limit(limit)
     )
-    return list(db.session.scalars(query))
+    return list(db.session.execute(query))

@@ -8,13 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from talent.consents.models import Consent
+import sqlalchemy as sa
+
 from talent.consents.services import consents_expiring
-from talent.courses.models import Course, CourseEnrollment
 from talent.courses.services.dashboard import applications_to_review, offers_lapsing
 from talent.home.dashboards.common import LIMIT, Shown, first, start_of_day, today_of
-from talent.mentoring.models import Concern, Pairing
+from talent.mentoring.models import Concern
 from talent.mentoring.services.dashboard import (
+    PairingLine,
     escalated_pairings,
     open_concerns,
     proposals_awaiting_answer,
@@ -23,8 +24,7 @@ from talent.people.models import User
 from talent.privacy.services import retention_due_count
 from talent.privacy.settings import int_setting
 from talent.reminders.queries import failed_count
-from talent.visits.models import LabVisit, VisitState
-from talent.visits.services.dashboard import upcoming_visits
+from talent.visits.services.dashboard import visit_lines_awaiting_answer
 
 #: Offers whose deadline falls within this time are shown as lapsing.
 OFFER_WARNING = timedelta(hours=48)
@@ -34,15 +34,16 @@ FAILED_DAYS = 30
 
 @dataclass(frozen=True)
 class CoordinatorBoard:
-    visits_to_confirm: Shown[LabVisit]
-    applications: Shown[tuple[Course, int]]
-    offers_lapsing: Shown[CourseEnrollment]
-    proposals: Shown[Pairing]
-    escalations: Shown[Pairing]
+    # The lists are of plain rows or small line objects: what each line shows, no entities.
+    visits_to_confirm: Shown[sa.Row]
+    applications: Shown[sa.Row]
+    offers_lapsing: Shown[sa.Row]
+    proposals: Shown[PairingLine]
+    escalations: Shown[PairingLine]
     concerns: Shown[Concern]
     failed_deliveries: int
     failed_since: date
-    consents_expiring: Shown[Consent]
+    consents_expiring: Shown[sa.Row]
     consent_days: int
     retention_due: int
     retention_years: int
@@ -71,9 +72,7 @@ def build(user: User, *, now: datetime) -> CoordinatorBoard:
     consent_days = int_setting("CONSENT_REMINDER_DAYS")
     retention_years = int_setting("RETENTION_YEARS_AFTER_LEAVING")
     return CoordinatorBoard(
-        visits_to_confirm=first(
-            upcoming_visits(user, now=now, states=[VisitState.REQUESTED], limit=LIMIT + 1)
-        ),
+        visits_to_confirm=first(visit_lines_awaiting_answer(user, now=now, limit=LIMIT + 1)),
         applications=first(applications_to_review(today=today, limit=LIMIT + 1)),
         offers_lapsing=first(offers_lapsing(now=now, within=OFFER_WARNING, limit=LIMIT + 1)),
         proposals=first(proposals_awaiting_answer(limit=LIMIT + 1)),

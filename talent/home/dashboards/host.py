@@ -7,10 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import sqlalchemy as sa
+
 from talent.home.dashboards.common import LIMIT, Shown, first, today_of, week_of
 from talent.people.models import User
-from talent.visits.models import LabVisit, VisitRequest, VisitState
-from talent.visits.services.dashboard import open_requests, upcoming_visits, visits_between
+from talent.visits.models import VisitRequest
+from talent.visits.services.dashboard import (
+    open_requests,
+    visit_lines_awaiting_answer,
+    visit_lines_between,
+)
 
 #: A week of visits is shown whole, up to this many.
 WEEK_LIMIT = 25
@@ -19,8 +25,9 @@ WEEK_LIMIT = 25
 @dataclass(frozen=True)
 class HostBoard:
     has_organization: bool
-    week: Shown[LabVisit] = field(default_factory=Shown)
-    to_answer: Shown[LabVisit] = field(default_factory=Shown)
+    #: Lines of visits (rows: id, state, persons, starts_at, site, host, school, class names).
+    week: Shown[sa.Row] = field(default_factory=Shown)
+    to_answer: Shown[sa.Row] = field(default_factory=Shown)
     requests: Shown[VisitRequest] = field(default_factory=Shown)
     week_start: datetime | None = None
 
@@ -31,15 +38,11 @@ def build(user: User, *, now: datetime) -> HostBoard:
     if organization_id is None:
         return HostBoard(has_organization=False)
     start, end = week_of(user, now)
-    week = visits_between(
+    week = visit_lines_between(
         user, organization_id=organization_id, start=start, end=end, limit=WEEK_LIMIT + 1
     )
-    to_answer = upcoming_visits(
-        user,
-        now=now,
-        organization_id=organization_id,
-        states=[VisitState.REQUESTED],
-        limit=LIMIT + 1,
+    to_answer = visit_lines_awaiting_answer(
+        user, now=now, organization_id=organization_id, limit=LIMIT + 1
     )
     # Hosts may see every open request (talent.auth.policy): any host may propose a slot.
     requests = open_requests(today=today_of(user, now), limit=LIMIT + 1)

@@ -12,7 +12,7 @@ from talent.visits.models import ChecklistItem, LabVisit, VisitRequest
 from talent.visits.services.dashboard import (
     consent_blocker_counts,
     open_requests,
-    upcoming_visits,
+    visits_to_prepare,
 )
 
 #: How far ahead the dashboard looks for visits.
@@ -51,13 +51,12 @@ def build(user: User, *, now: datetime) -> TeacherBoard:
     if school_id is None:
         return TeacherBoard(has_school=False)
     today = today_of(user, now)
-    visits = upcoming_visits(
+    visits = visits_to_prepare(
         user,
         now=now,
         until=now + timedelta(days=UPCOMING_DAYS),
         school_id=school_id,
         limit=LIMIT + 1,
-        with_preparation=True,
     )
     blockers = consent_blocker_counts(visits[:LIMIT])
     rows = [

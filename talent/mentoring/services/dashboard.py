@@ -5,8 +5,11 @@ loaded."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, defer, joinedload
+from sqlalchemy.orm import aliased, contains_eager, defer, joinedload
 
 from talent.extensions import db
 from talent.mentoring.models import (
@@ -98,28 +101,67 @@ def sessions_to_confirm(pairing_ids: list[int], *, limit: int) -> list[Mentoring
     return list(db.session.scalars(query))
 
 
-def proposals_awaiting_answer(*, limit: int) -> list[Pairing]:
+@dataclass(frozen=True)
+class PairingLine:
+    """What a line about a pairing on the staff board shows."""
+
+    id: int
+    mentor_name: str
+    mentee_name: str
+    respond_by: datetime | None
+    next_session_due: date
+
+
+#: The mentor's and the mentee's accounts side by side. Made once: a new alias builds its
+#: column collection again on every use (0.5 ms a query here).
+MENTOR_ACCOUNT = aliased(User, name="mentor_account")
+MENTEE_ACCOUNT = aliased(User, name="mentee_account")
+
+
+def _pairing_lines(*conditions, order_by, limit: int) -> list[PairingLine]:
+    """Pairings as lines, read as plain columns: no entity of the five behind the names."""
+    mentor_account, mentee_account = MENTOR_ACCOUNT, MENTEE_ACCOUNT
+    rows = db.session.execute(
+        sa.select(
+            Pairing.id,
+            mentor_account.name,
+            sa.func.coalesce(Student.name, mentee_account.name),
+            Pairing.respond_by,
+            Pairing.cadence_from,
+            Pairing.cadence_days,
+        )
+        .join(MentorProfile, MentorProfile.id == Pairing.mentor_id)
+        .join(mentor_account, mentor_account.id == MentorProfile.user_id)
+        .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
+        .outerjoin(Student, Student.id == MenteeProfile.student_id)
+        .outerjoin(mentee_account, mentee_account.id == MenteeProfile.user_id)
+        .where(*conditions)
+        .order_by(*order_by)
+        .limit(limit)
+    )
+    return [
+        PairingLine(id, mentor, mentee, respond_by, cadence_from + timedelta(days=cadence_days))
+        for id, mentor, mentee, respond_by, cadence_from, cadence_days in rows
+    ]
+
+
+def proposals_awaiting_answer(*, limit: int) -> list[PairingLine]:
     """Proposed pairings the mentor has not answered yet, the nearest deadline first."""
-    query = (
-        sa.select(Pairing)
-        .where(Pairing.state == PairingState.PROPOSED)
-        .options(*_names())
-        .order_by(Pairing.respond_by, Pairing.id)
-        .limit(limit)
+    return _pairing_lines(
+        Pairing.state == PairingState.PROPOSED,
+        order_by=(Pairing.respond_by, Pairing.id),
+        limit=limit,
     )
-    return list(db.session.scalars(query))
 
 
-def escalated_pairings(*, limit: int) -> list[Pairing]:
+def escalated_pairings(*, limit: int) -> list[PairingLine]:
     """Active pairings overdue long enough to be escalated to a coordinator, oldest first."""
-    query = (
-        sa.select(Pairing)
-        .where(Pairing.state == PairingState.ACTIVE, Pairing.escalated_at.is_not(None))
-        .options(*_names())
-        .order_by(Pairing.escalated_at, Pairing.id)
-        .limit(limit)
+    return _pairing_lines(
+        Pairing.state == PairingState.ACTIVE,
+        Pairing.escalated_at.is_not(None),
+        order_by=(Pairing.escalated_at, Pairing.id),
+        limit=limit,
     )
-    return list(db.session.scalars(query))
 
 
 def open_concerns(*, limit: int) -> list[Concern]:

@@ -4,17 +4,17 @@ fixed number of queries however many rows there are."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from talent.consents.models import ConsentKind
 from talent.consents.services import consents_by_pupil, latest_of_kind, needs_guardian_consent
 from talent.extensions import db
-from talent.people.models import User
-from talent.schools.models import Student
+from talent.people.models import Organization, User
+from talent.schools.models import SchoolClass, Student
 from talent.visits.models import (
     OPEN_VISIT_STATES,
     LabSite,
@@ -26,7 +26,7 @@ from talent.visits.models import (
     VisitState,
 )
 from talent.visits.services.common import local_day
-from talent.visits.services.queries import When, visits_query
+from talent.visits.services.queries import When, scope_visits, visits_query
 from talent.visits.services.requests import requests_query
 
 #: Visits that happen (or happened) as planned: what a host's week consists of.
@@ -40,50 +40,83 @@ def _without_roles(*teachers):
     return [joinedload(teacher).lazyload(User.role_assignments) for teacher in teachers]
 
 
-def upcoming_visits(
-    user: User,
-    *,
-    now: datetime,
-    limit: int,
-    until: datetime | None = None,
-    school_id: int | None = None,
-    organization_id: int | None = None,
-    states: Iterable[VisitState] = OPEN_VISIT_STATES,
-    with_preparation: bool = False,
+def visits_to_prepare(
+    user: User, *, now: datetime, until: datetime, school_id: int, limit: int
 ) -> list[LabVisit]:
-    """Visits the user may see that have not ended, soonest first; ``with_preparation`` also
-    loads each visit's checklist and listed pupils (two more queries)."""
-    query = visits_query(
-        user, school_id=school_id, organization_id=organization_id, when=When.UPCOMING, now=now
-    ).where(LabVisit.state.in_(list(states)))
-    query = query.options(*_without_roles(LabVisit.teacher))
-    if until is not None:
-        query = query.where(VisitSlot.starts_at < until)
-    if with_preparation:
-        query = query.options(
+    """A school's visits the user may see that have not ended and start before ``until``,
+    soonest first, with each visit's checklist and listed pupils (three queries)."""
+    query = (
+        visits_query(user, school_id=school_id, when=When.UPCOMING, now=now)
+        .where(LabVisit.state.in_(list(OPEN_VISIT_STATES)), VisitSlot.starts_at < until)
+        .options(
+            *_without_roles(LabVisit.teacher),
             selectinload(LabVisit.checklist),
             selectinload(LabVisit.participants).joinedload(VisitParticipant.student),
         )
+    )
     return list(db.session.scalars(query.limit(limit)))
 
 
-def visits_between(
+#: The school and the host organisation of a visit, side by side. Made once: a new alias builds
+#: its column collection again on every use.
+SCHOOL = aliased(Organization, name="school")
+HOST = aliased(Organization, name="host")
+
+
+def _visit_lines(user: User) -> sa.Select:
+    """Visits the user may see as plain rows of what a dashboard line shows: when, where,
+    which class, how many, which state. Rows, not entities: a line needs six names, and
+    building the seven objects behind them cost five times the query."""
+    school, host = SCHOOL, HOST
+    query = (
+        sa.select(
+            LabVisit.id,
+            LabVisit.state,
+            (LabVisit.pupils_count + LabVisit.adults_count).label("persons"),
+            VisitSlot.starts_at,
+            LabSite.name.label("site_name"),
+            host.name.label("host_name"),
+            school.name.label("school_name"),
+            SchoolClass.name.label("class_name"),
+        )
+        .join(LabVisit.slot)
+        .join(VisitSlot.site)
+        .join(host, host.id == LabSite.organization_id)
+        .join(school, school.id == LabVisit.school_id)
+        .join(SchoolClass, SchoolClass.id == LabVisit.school_class_id)
+    )
+    return scope_visits(query, user)
+
+
+def visit_lines_awaiting_answer(
+    user: User, *, now: datetime, limit: int, organization_id: int | None = None
+) -> list[sa.Row]:
+    """Bookings not yet confirmed or declined whose slot has not ended (at one organisation's
+    sites, if given), soonest first."""
+    query = _visit_lines(user).where(
+        LabVisit.state == VisitState.REQUESTED, VisitSlot.ends_at >= now
+    )
+    if organization_id is not None:
+        query = query.where(LabSite.organization_id == organization_id)
+    return list(db.session.execute(query.order_by(VisitSlot.starts_at, LabVisit.id).limit(limit)))
+
+
+def visit_lines_between(
     user: User, *, organization_id: int, start: datetime, end: datetime, limit: int
-) -> list[LabVisit]:
+) -> list[sa.Row]:
     """Visits at an organisation's sites starting in [start, end) that were not called off."""
     query = (
-        visits_query(user, organization_id=organization_id, now=start)
+        _visit_lines(user)
         .where(
+            LabSite.organization_id == organization_id,
             VisitSlot.starts_at >= start,
             VisitSlot.starts_at < end,
             LabVisit.state.in_(list(HELD_OR_AHEAD)),
         )
-        .options(*_without_roles(LabVisit.teacher))
-        .order_by(None)
         .order_by(VisitSlot.starts_at, LabVisit.id)
         .limit(limit)
     )
-    return list(db.session.scalars(query))
+    return list(db.session.execute(query))
 
 
 def open_requests(*, today: date, limit: int, school_id: int | None = None) -> list[VisitRequest]:
