@@ -64,6 +64,17 @@ def test_mentor_sees_own_mentees_overdue_pairings_and_unconfirmed_sessions(clien
     assert f'data-testid="unconfirmed-{confirmed.id}"' not in page
     assert f'data-testid="unconfirmed-{other_session.id}"' not in page
     assert "SECRET-NOTE-1" not in page
+    # Each line names the mentee, the programme and the date it is about.
+    assert (
+        f'>Pia Pupil</a>\n        <span class="small text-body-secondary">· {programme.name} ·'
+        in (page)
+    )
+    assert ">Rolf Researcher</a>" in page
+    assert ">Per Proposed</a>" in page
+    due = overdue.next_session_due()
+    assert f"Overdue: a session was due on {due.day}. " in page
+    assert f"Next session due by {on_time.next_session_due().day}. " in page
+    assert page.count(">Pia Pupil</a>") == 2  # her pairing, and her unconfirmed session
 
 
 def test_mentor_without_profile_is_told_to_write_one(client, login, app):
@@ -174,7 +185,8 @@ def test_pupil_sees_programme_next_visit_and_mentor(client, login, world):
     assert f'data-testid="next-visit-{first.id}"' in page
     assert f"next-visit-{later.id}" not in page
     assert f"next-visit-{not_on_it.id}" not in page
-    assert "Marte Mentor" in page
+    programme = pairing.programme.name
+    assert f'>Marte Mentor</a>\n    <span class="small text-body-secondary">· {programme} ·' in page
     assert f'data-testid="confirm-session-{to_confirm.id}"' in page
     assert "PRIVATE-NOTE-2" not in page
 

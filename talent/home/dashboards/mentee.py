@@ -5,16 +5,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
+
 from talent.home.dashboards.common import LIMIT, Shown, first
-from talent.mentoring.models import MentoringSession, Pairing
-from talent.mentoring.services.dashboard import running_pairings_of_account, sessions_to_confirm
+from talent.mentoring.services.dashboard import (
+    PairingLine,
+    running_pairings_of_account,
+    sessions_to_confirm,
+)
 from talent.people.models import User
 
 
 @dataclass(frozen=True)
 class MenteeView:
-    pairings: list[Pairing] = field(default_factory=list)
-    to_confirm: Shown[MentoringSession] = field(default_factory=Shown)
+    pairings: list[PairingLine] = field(default_factory=list)
+    #: Rows: id, pairing_id, held_on, duration_minutes.
+    to_confirm: Shown[sa.Row] = field(default_factory=Shown)
 
 
 def build(user: User) -> MenteeView | None:
