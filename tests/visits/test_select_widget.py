@@ -36,3 +36,24 @@ def test_options_with_their_own_attributes_take_the_wtforms_path(app):
         form = _Form()
         form.quick.choices = [("a", "A", {"disabled": True})]
         assert '<option disabled value="a">A</option>' in form.quick()
+
+
+def test_required_and_disabled_flags_and_attributes_as_wtforms_writes_them(app):
+    from wtforms.validators import InputRequired
+
+    class Required(FlaskForm):
+        class Meta:
+            csrf = False
+
+        plain = SelectField(choices=[], widget=Select(), validators=[InputRequired()])
+        quick = SelectField(choices=[], widget=QuickSelect(), validators=[InputRequired()])
+
+    pairs = [("", "Choose"), (1, "One")]
+    with app.test_request_context("/"):
+        form = Required()
+        for field in (form.plain, form.quick):
+            field.choices = select_choices(pairs)
+        plain = form.plain(disabled=True, **{"aria-describedby": "help"}).replace("plain", "x")
+        quick = form.quick(disabled=True, **{"aria-describedby": "help"}).replace("quick", "x")
+    assert " required" in quick and " disabled" in quick
+    assert quick == plain
