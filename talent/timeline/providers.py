@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext
 
 from talent.audit.models import AuditEvent
-from talent.extensions import db
 from talent.schools.models import Student
-from talent.timeline.registry import TimelineEntry, register_timeline_provider
+from talent.timeline.registry import TimelineEntry, read_rows, register_timeline_provider
 
 #: Audit actions whose ``after`` holds the pupil's class (roster imports write these).
 CLASS_ACTIONS = ("roster.pupil_create", "roster.pupil_update")
+
+#: The pupil's class moves, oldest first. Equalities rather than IN: an IN list is expanded
+#: into the SQL again on every run.
+_CLASS_MOVES = (
+    sa.select(AuditEvent.occurred_at, AuditEvent.after)
+    .where(
+        AuditEvent.object_type == "Student",
+        AuditEvent.object_id == sa.bindparam("student_id"),
+        sa.or_(*(AuditEvent.action == action for action in CLASS_ACTIONS)),
+    )
+    .order_by(AuditEvent.occurred_at)
+)
 
 
 @register_timeline_provider
@@ -21,20 +32,11 @@ def school_record(student: Student, viewer) -> list[TimelineEntry]:
         TimelineEntry(
             when=student.created_at,
             kind="class",
-            title=str(_l("Registered at %(school)s", school=student.school.name)),
+            title=gettext("Registered at %(school)s", school=student.school.name),
         )
     ]
-    moves = db.session.execute(
-        sa.select(AuditEvent.occurred_at, AuditEvent.after)
-        .where(
-            AuditEvent.object_type == "Student",
-            AuditEvent.object_id == student.id,
-            AuditEvent.action.in_(CLASS_ACTIONS),
-        )
-        .order_by(AuditEvent.occurred_at)
-    ).all()
     seen = set()
-    for occurred_at, after in moves:
+    for occurred_at, after in read_rows(_CLASS_MOVES, student_id=student.id):
         label = (after or {}).get("class")
         if label and label not in seen:
             seen.add(label)
@@ -42,7 +44,7 @@ def school_record(student: Student, viewer) -> list[TimelineEntry]:
                 TimelineEntry(
                     when=occurred_at,
                     kind="class",
-                    title=str(_l("In class %(label)s", label=label)),
+                    title=gettext("In class %(label)s", label=label),
                 )
             )
     if student.school_class is not None and student.school_class.label not in seen:
@@ -50,11 +52,11 @@ def school_record(student: Student, viewer) -> list[TimelineEntry]:
             TimelineEntry(
                 when=student.school_class.created_at,
                 kind="class",
-                title=str(_l("In class %(label)s", label=student.school_class.label)),
+                title=gettext("In class %(label)s", label=student.school_class.label),
             )
         )
     if student.left_school_on is not None:
         entries.append(
-            TimelineEntry(when=student.left_school_on, kind="class", title=str(_l("Left school")))
+            TimelineEntry(when=student.left_school_on, kind="class", title=gettext("Left school"))
         )
     return entries

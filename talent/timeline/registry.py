@@ -15,11 +15,14 @@ Register once, at import time of a module the feature's blueprint imports::
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
+import sqlalchemy as sa
+
 from talent.auth import policy
+from talent.extensions import db
 from talent.people.models import User
 from talent.schools.models import Student
 
@@ -73,8 +76,21 @@ def providers() -> list[Provider]:
     return list(_PROVIDERS.values())
 
 
+def read_rows(statement: sa.Select, **params) -> Sequence[sa.Row]:
+    """Run a provider's select and return its plain rows.
+
+    A timeline runs a handful of small selects. Built once at import with bind parameters
+    (building a select costs more than running it) and run on the session's connection
+    (the ORM's per-statement set-up is half the cost of reading a few rows), each costs a
+    fraction of an ORM query. It does not flush: timeline_for flushes once for all of them.
+    """
+    return db.session.connection().execute(statement, params).all()
+
+
 def timeline_for(student: Student, viewer: User) -> list[TimelineEntry]:
     """Everything the viewer may see about the pupil, newest first."""
+    # Providers read with read_rows, which does not flush as ORM queries do.
+    db.session.flush()
     entries: list[TimelineEntry] = []
     allowed: dict[str, bool] = {}
     for provider in providers():

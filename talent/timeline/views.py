@@ -30,11 +30,13 @@ def _template_helpers() -> dict:
 
 
 def _render(student: Student, left_form: LeftSchoolForm):
+    # The user behind the proxy, looked up once: every entry's link asks the policy about it.
+    viewer = current_user._get_current_object()
     return render_template(
         "timeline/pupil.html",
         student=student,
         today=local_date(utcnow()),
-        entries=timeline_for(student, current_user),
+        entries=timeline_for(student, viewer),
         left_form=left_form,
     )
 

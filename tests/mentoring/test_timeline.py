@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from talent.auth import policy
 from talent.extensions import db
 from talent.mentoring.models import PairingState
 from talent.people.models import Role
+from talent.timeline.registry import timeline_for
 
 
 def test_the_timeline_shows_the_pairing_and_its_confirmed_hours(client, login, mk):
@@ -21,7 +23,24 @@ def test_the_timeline_shows_the_pairing_and_its_confirmed_hours(client, login, m
     text = client.get(f"/pupils/{mentee.student_id}/timeline").get_data(as_text=True)
     assert "Mentor: Magnus Mentor" in text
     assert "Ullern mentoring · 1.5 hours confirmed" in text
+    assert f'href="/mentoring/pairings/{pairing.id}"' in text
     assert "PRIVATE-NOTE" not in text
+
+
+def test_the_pairing_is_linked_for_those_the_policy_lets_read_it(app, mk):
+    mentor, other_mentor = mk.mentor(), mk.mentor()
+    mentee = mk.pupil()
+    pairing = mk.pairing(mentor, mentee, mk.programme())
+    teacher = mk.user(Role.TEACHER, organization=mentee.student.school)
+    db.session.commit()
+    for viewer in (mentor.user, other_mentor.user, teacher, mk.user(Role.COORDINATOR)):
+        with app.test_request_context(headers={"Accept-Language": "en"}):
+            entries = timeline_for(mentee.student, viewer)
+        (entry,) = [e for e in entries if e.kind == "mentoring"]
+        readable = policy.can(viewer, "mentoring.pairing.read", pairing)
+        assert entry.url == (f"/mentoring/pairings/{pairing.id}" if readable else None)
+    assert policy.can(mentor.user, "mentoring.pairing.read", pairing)
+    assert not policy.can(other_mentor.user, "mentoring.pairing.read", pairing)
 
 
 def test_a_mentor_sees_only_the_pupils_they_mentor_now(client, login, mk):

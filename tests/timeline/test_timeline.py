@@ -66,6 +66,25 @@ def test_a_teacher_sees_programmes_consents_and_classes(client, login, world):
     assert "Private family matter" in page
 
 
+def test_programmes_are_linked_where_the_policy_lets_the_viewer_view_them(app, world, make):
+    _, teacher, _, pupil, own = world
+    elsewhere = pf.programme("Oslo talent programme", school=make.school())
+    everywhere = pf.programme("National talent programme")
+    for programme in (elsewhere, everywhere):
+        pf.enrollment(programme, pupil)
+    mentor = make.user(Role.MENTOR)
+    db.session.commit()
+    for viewer in (teacher, make.user(Role.COORDINATOR), mentor):
+        with app.test_request_context(headers={"Accept-Language": "en"}):
+            entries = timeline_for(pupil, viewer)
+        for programme in (own, elsewhere, everywhere):
+            (applied,) = [e for e in entries if e.title.startswith(f"Applied to {programme.name}")]
+            may_view = policy.can(viewer, "programmes.view", programme)
+            assert applied.url == (f"/programmes/{programme.id}" if may_view else None)
+    assert not policy.can(teacher, "programmes.view", elsewhere)
+    assert policy.can(teacher, "programmes.view", everywhere)
+
+
 def test_a_teacher_of_another_school_is_refused(client, login, world, make):
     *_, pupil, _ = world
     stranger = make.user(Role.TEACHER, organization=make.school())

@@ -8,9 +8,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from talent.activities.models import Activity, ActivityKind, ActivityParticipant
+from talent.auth import policy
 from talent.calendar.registry import events_for
 from talent.errors import Conflict, InvalidState, ValidationFailed
 from talent.extensions import db
+from talent.people.models import Role
 from talent.reminders.models import Notification
 from talent.timeline.registry import timeline_for
 from talent.visits import jobs
@@ -189,3 +192,41 @@ def test_timeline_shows_the_visit(world, book):
     entries = [e for e in timeline_for(world.pupils[0], world.teacher) if e.kind == "visit"]
     assert len(entries) == 1
     assert entries[0].url is not None
+
+
+def test_timeline_links_what_the_policy_lets_the_viewer_read(world, book, make):
+    """Entries are read as rows and the policy judges objects built from them: the links
+    must be those the policy gives on the visit and activity themselves."""
+    pupil = world.pupils[0]
+    visit = book(add_slot(world.site, TUESDAY), pupils=2)
+    activity = Activity(
+        kind=ActivityKind.GUEST_LECTURE,
+        title="Gene editing",
+        school_id=world.school.id,
+        partner_id=world.company.id,
+        starts_on=date(2026, 9, 1),
+        ends_on=date(2026, 9, 1),
+        hours=1.5,
+    )
+    db.session.add(activity)
+    db.session.flush()
+    db.session.add(ActivityParticipant(activity_id=activity.id, student_id=pupil.id))
+    mentor = make.user(Role.MENTOR)
+    db.session.commit()
+    viewers = (
+        world.teacher,
+        world.other_teacher,
+        world.host,
+        world.other_host,
+        world.coordinator,
+        mentor,
+    )
+    for viewer in viewers:
+        links = {e.kind: e.url for e in timeline_for(pupil, viewer) if e.kind != "class"}
+        assert (links["visit"] is not None) == policy.can(viewer, "visits.read", visit)
+        assert (links["activity"] is not None) == policy.can(viewer, "activities.read", activity)
+    assert links == {"visit": None, "activity": None}  # the mentor
+    teacher_links = {e.kind: e.url for e in timeline_for(pupil, world.teacher)}
+    assert teacher_links["visit"] == f"/visits/{visit.id}"
+    assert teacher_links["activity"] == f"/activities/{activity.id}"
+    assert {e.url for e in timeline_for(pupil, world.other_host)} == {None}
