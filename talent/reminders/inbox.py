@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from babel import Locale
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from talent.errors import NotFound
 from talent.extensions import db
 from talent.people.models import User
-from talent.reminders.kinds import get_kind
+from talent.reminders.kinds import Kind, LinkTarget, get_kind
 from talent.reminders.models import Notification
-from talent.reminders.rendering import localized_values, zone_named
+from talent.reminders.rendering import localized_values
 
 
 def inbox_query(user: User) -> sa.Select:
@@ -70,30 +75,148 @@ def mark_all_read(user: User, *, now: datetime) -> int:
     return result.rowcount
 
 
-@dataclass(frozen=True)
-class InboxEntry:
-    notification: Notification
-    title: str
-    text: str
-    #: (endpoint, arguments) of the thing it is about, or None.
-    target: tuple[str, dict[str, Any]] | None
-
-
-def target_of(notification: Notification) -> tuple[str, dict[str, Any]] | None:
+def target_of(notification: Notification) -> LinkTarget:
     """(endpoint, arguments) of what the notification is about, or None."""
     kind = get_kind(notification.kind)
     return kind.link_for(notification) if kind is not None else None
 
 
-def describe(notification: Notification, *, language: str, zone_name: str) -> InboxEntry:
-    """Title, text and target of an inbox item in the reader's current language and zone."""
-    kind = get_kind(notification.kind)
-    if kind is None:
-        return InboxEntry(notification, str(_l("Notification")), "", None)
-    values = localized_values(notification.context or {}, language, zone_named(zone_name))
-    return InboxEntry(
-        notification,
-        kind.render_subject(values),
-        kind.render_body(values),
-        kind.link_for(notification),
+# The page's statements are built once, with parameters: building them took 0.13 ms a request.
+_IN_INBOX = sa.and_(
+    Notification.recipient_id == sa.bindparam("recipient_id"),
+    Notification.inbox_at.is_not(None),
+)
+#: What a line shows, and what a kind's link reads (context, subject, recipient): plain
+#: columns, a third of the cost of loading entities.
+_LINES = (
+    sa.select(
+        Notification.id,
+        Notification.kind,
+        Notification.context,
+        Notification.subject_type,
+        Notification.subject_id,
+        Notification.recipient_id,
+        Notification.inbox_at,
+        Notification.read_at,
     )
+    .where(_IN_INBOX)
+    .order_by(Notification.inbox_at.desc(), Notification.id.desc())
+    .limit(sa.bindparam("limit"))
+    .offset(sa.bindparam("offset"))
+)
+#: Both counts in one round trip; each still reads its own index (the unread one is partial).
+_COUNTS = sa.select(
+    sa.select(sa.func.count()).select_from(Notification).where(_IN_INBOX).scalar_subquery(),
+    sa.select(sa.func.count())
+    .select_from(Notification)
+    .where(_IN_INBOX, Notification.read_at.is_(None))
+    .scalar_subquery(),
+)
+
+
+@dataclass(frozen=True)
+class InboxLine:
+    id: int
+    title: str
+    text: str
+    #: When it arrived: in ISO 8601, and as the reader writes it ("d. MMM y HH:mm" in their zone).
+    at_iso: str
+    at_text: str
+    is_unread: bool
+    #: (endpoint, arguments) of the thing it is about, or None.
+    target: LinkTarget
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    """One page of the inbox, with what the pager asks of a page."""
+
+    lines: list[InboxLine]
+    page: int
+    per_page: int
+    total: int
+    unread: int
+
+    @property
+    def pages(self) -> int:
+        return math.ceil(self.total / self.per_page)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+
+def inbox_page(user: User, *, page: int, per_page: int, language: str, zone: ZoneInfo) -> InboxPage:
+    """A page of the user's inbox, newest first, in the reader's language and zone; its two
+    counts (all items, unread) come in one statement."""
+    rows = db.session.execute(
+        _LINES, {"recipient_id": user.id, "limit": per_page, "offset": (page - 1) * per_page}
+    ).all()
+    total, unread = db.session.execute(_COUNTS, {"recipient_id": user.id}).one()
+    words = _Words(language, zone)
+    return InboxPage([words.line(row) for row in rows], page, per_page, total, unread)
+
+
+class _Words:
+    """Writes inbox lines in one language and zone. What is the same on every line (each
+    kind's wording, the moment pattern, month names) is translated once per page, not per line."""
+
+    def __init__(self, language: str, zone: ZoneInfo):
+        self.language = language
+        self.zone = zone
+        self.moment = gettext("%(date)s at %(time)s")
+        months = Locale.parse(language).months["format"]["abbreviated"]
+        self.months = {number: months[number] for number in range(1, 13)}
+        self.kinds: dict[str, Kind | None] = {}
+        self.unknown = gettext("Notification")
+
+    def kind(self, name: str) -> Kind | None:
+        """The kind with its subject and body as text in this language (functions stay)."""
+        if name not in self.kinds:
+            kind = get_kind(name)
+            if kind is not None:
+                kind = dataclasses.replace(kind, subject=_text(kind.subject), body=_text(kind.body))
+            self.kinds[name] = kind
+        return self.kinds[name]
+
+    def line(self, row: Any) -> InboxLine:
+        kind = self.kind(row.kind)
+        if kind is None:
+            title, text, target = self.unknown, "", None
+        else:
+            values = localized_values(row.context or {}, self.language, self.zone, self.moment)
+            title, text = kind.render_subject(values), kind.render_body(values)
+            target = kind.link_for(row)
+        return InboxLine(
+            row.id,
+            title,
+            text,
+            row.inbox_at.isoformat(),
+            self.at(row.inbox_at),
+            row.read_at is None,
+            target,
+        )
+
+    def at(self, moment: datetime) -> str:
+        """The ``datetime`` filter's "d. MMM y HH:mm", without its lookups of locale and zone."""
+        local = moment.astimezone(self.zone)
+        return (
+            f"{local.day}. {self.months[local.month]} {local.year} "
+            f"{local.hour:02}:{local.minute:02}"
+        )
+
+
+def _text(wording: Any) -> Any:
+    return wording if callable(wording) else str(wording)

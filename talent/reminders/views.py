@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from flask_babel import get_locale, get_timezone, gettext
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
@@ -12,6 +12,7 @@ from talent.auth.guards import permission_required
 from talent.db import utcnow
 from talent.errors import DomainError
 from talent.extensions import db
+from talent.i18n import local_zone
 from talent.reminders import inbox
 from talent.reminders.forms import PreferencesForm, choice_value
 from talent.reminders.models import (
@@ -26,6 +27,8 @@ bp = Blueprint("reminders", __name__)
 
 PER_PAGE = 25
 MAX_PAGE = 100_000
+#: Stands for a notification's id in a URL built for all of them.
+_ANY_ID = 987_654_321
 
 
 @bp.app_context_processor
@@ -62,19 +65,30 @@ def _target_url(target) -> str | None:
 @permission_required("notifications.read")
 def index():
     """The user's notifications, newest first."""
-    page = db.paginate(
-        inbox.inbox_query(current_user), page=_page_number(), per_page=PER_PAGE, error_out=False
+    page = inbox.inbox_page(
+        current_user,
+        page=_page_number(),
+        per_page=PER_PAGE,
+        language=str(get_locale()),
+        zone=local_zone(),
     )
-    language, zone = str(get_locale()), str(get_timezone())
-    entries = [inbox.describe(n, language=language, zone_name=zone) for n in page.items]
-    links = {entry.notification.id: _target_url(entry.target) for entry in entries}
+    g.inbox_unread = page.unread  # the menu's badge shows the same count
     return render_template(
         "reminders/inbox.html",
         page=page,
-        entries=entries,
-        links=links,
-        unread=_unread(),
+        # Open is offered where there is somewhere to go, as the open view will find it.
+        openable={line.id for line in page.lines if _target_url(line.target)},
+        open_url=_url_of_any("reminders.open_item"),
+        mark_read_url=_url_of_any("reminders.mark_read"),
+        unread=page.unread,
     )
+
+
+def _url_of_any(endpoint: str) -> str:
+    """The endpoint's URL with ``%d`` for the notification's id: built once per page instead of
+    once per line."""
+    before, _, after = url_for(endpoint, notification_id=_ANY_ID).rpartition(str(_ANY_ID))
+    return f"{before.replace('%', '%%')}%d{after.replace('%', '%%')}"
 
 
 @bp.route("/inbox/<int:notification_id>/open", methods=["POST"])
