@@ -5,10 +5,9 @@ Every call into the reminder engine (talent.reminders) from the consent feature 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from talent.consents.models import Consent, ConsentKind
@@ -25,11 +24,12 @@ REMINDER_HOUR = 9
 
 
 def _words(values: dict) -> dict:
-    kind = ConsentKind(values["kind"])
+    # ``expires_on`` arrives written out in the reader's language: the reminder engine writes
+    # out every ``*_on`` value before a kind's texts are filled (rendering.localized_values).
     return {
-        "kind": kind.label,
+        "kind": ConsentKind(values["kind"]).label,
         "pupil": values["pupil"],
-        "date": format_date(date.fromisoformat(values["expires_on"]), "d. MMM y"),
+        "date": values["expires_on"],
     }
 
 

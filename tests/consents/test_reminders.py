@@ -80,3 +80,28 @@ def test_a_consent_running_out_soon_is_reminded_at_once(make):
     _give(teacher, pupil, expires_on=date(2026, 10, 20))
     [reminder] = _reminders()
     assert reminder.due_at == NOW
+
+
+def test_the_reminder_names_the_last_day_in_the_readers_words(make):
+    from zoneinfo import ZoneInfo
+
+    from flask_babel import force_locale
+
+    from talent.reminders.kinds import get_kind
+    from talent.reminders.rendering import localized_values
+
+    school = make.school()
+    teacher = make.user(Role.TEACHER, organization=school)
+    pupil = make.student(make.school_class(school))
+    _give(teacher, pupil)
+    [reminder] = _reminders()
+    kind = get_kind(EXPIRY_KIND)
+
+    with force_locale("en"):
+        values = localized_values(reminder.context, "en", ZoneInfo("Europe/Oslo"))
+        subject, body = kind.render_subject(values), kind.render_body(values)
+    assert subject.endswith(f"of {pupil.name} runs out Saturday, July 31, 2027")
+    assert "is valid until Saturday, July 31, 2027." in body
+    with force_locale("nb"):
+        values = localized_values(reminder.context, "nb", ZoneInfo("Europe/Oslo"))
+        assert "lørdag 31. juli 2027" in kind.render_subject(values)
