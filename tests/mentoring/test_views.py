@@ -162,6 +162,21 @@ def test_another_mentor_cannot_answer_a_proposal(client, login, world, mk):
     assert client.post(f"/mentoring/pairings/{proposal.id}/decline").status_code == 403
 
 
+def test_the_pairing_page_pages_its_log_with_each_lines_buttons(client, login, world, mk):
+    for day in range(3, 23):
+        mk.session(world.pairing, held_on=today() - timedelta(days=day), minutes=45)
+    db.session.commit()
+    login(world.mentor.user)
+    first = page(client.get(f"/mentoring/pairings/{world.pairing.id}"))
+    assert "Page 1 of 2" in first
+    assert first.count("data-session=") == 20
+    assert f"/mentoring/sessions/{world.session.id}/edit" in first
+    assert "1 h 30 min · Video" in first and "45 min · Video" in first
+    assert "of 16 h 30 min logged" in first
+    second = page(client.get(f"/mentoring/pairings/{world.pairing.id}?page=2"))
+    assert second.count("data-session=") == 1 and "Page 2 of 2" in second
+
+
 # --- the mentee ----------------------------------------------------------------------------
 
 

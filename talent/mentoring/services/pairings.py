@@ -319,10 +319,15 @@ def pairing_options():
     )
 
 
+#: Built once: building the select with its loader options again on every request cost
+#: more than running it.
+_PAIRING_BY_ID = (
+    sa.select(Pairing).where(Pairing.id == sa.bindparam("pairing_id")).options(*pairing_options())
+)
+
+
 def load_pairing(pairing_id: int) -> Pairing | None:
-    return db.session.scalar(
-        sa.select(Pairing).where(Pairing.id == pairing_id).options(*pairing_options())
-    )
+    return db.session.scalar(_PAIRING_BY_ID, {"pairing_id": pairing_id})
 
 
 def minutes_by_pairing(pairing_ids: list[int]) -> dict[int, tuple[int, int]]:

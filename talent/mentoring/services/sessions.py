@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
 
 from talent.audit.services import record_event
 from talent.errors import InvalidState, NotAllowed, ValidationFailed
@@ -233,17 +232,6 @@ def dispute_session(
     record_event(by, "session.dispute", session, now=now, label=session.pairing.label)
 
 
-def session_log(pairing: Pairing, *, page: int, per_page: int = 20):
-    """The pairing's sessions, newest first, with the goals each moved."""
-    select = (
-        sa.select(MentoringSession)
-        .where(MentoringSession.pairing_id == pairing.id)
-        .options(selectinload(MentoringSession.goals_moved))
-        .order_by(MentoringSession.held_on.desc(), MentoringSession.id.desc())
-    )
-    return db.paginate(select, page=page, per_page=per_page, error_out=False)
-
-
 # --- planning ------------------------------------------------------------------------------
 
 
@@ -309,16 +297,21 @@ def cancel_planned_session(actor: User, planned: PlannedSession, *, now: datetim
     reminders.planned_session_cancelled(planned, now=now)
 
 
+_UPCOMING_PLANNED = (
+    sa.select(PlannedSession)
+    .where(
+        PlannedSession.pairing_id == sa.bindparam("pairing_id"),
+        PlannedSession.cancelled_at.is_(None),
+        PlannedSession.starts_at > sa.bindparam("now"),
+    )
+    .order_by(PlannedSession.starts_at)
+    .limit(sa.bindparam("limit"))
+)
+
+
 def upcoming_planned(pairing: Pairing, *, now: datetime, limit: int = 5) -> list[PlannedSession]:
     return list(
         db.session.scalars(
-            sa.select(PlannedSession)
-            .where(
-                PlannedSession.pairing_id == pairing.id,
-                PlannedSession.cancelled_at.is_(None),
-                PlannedSession.starts_at > now,
-            )
-            .order_by(PlannedSession.starts_at)
-            .limit(limit)
+            _UPCOMING_PLANNED, {"pairing_id": pairing.id, "now": now, "limit": limit}
         )
     )

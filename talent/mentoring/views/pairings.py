@@ -27,18 +27,21 @@ from talent.mentoring.models import (
     MentorProfile,
     Pairing,
     PairingState,
+    SessionMode,
 )
 from talent.mentoring.services import feedback as feedback_service
-from talent.mentoring.services import matching, profiles, sessions
+from talent.mentoring.services import logbook, matching, profiles, sessions
 from talent.mentoring.services import pairings as service
 from talent.mentoring.services.profiles import get_or_404, local_today
 from talent.mentoring.services.safeguarding import open_concern_counts
-from talent.mentoring.views import bp, current_page
+from talent.mentoring.views import bp, current_page, hours_text, url_with_id
 from talent.mentoring.views.profiles import _load_mentee
 from talent.web.forms import show_error_on_form
 
 #: How many ranked mentors the matching page shows.
 SUGGESTIONS_SHOWN = 20
+#: The states in which goals can be added.
+GOAL_STATES = (PairingState.ACTIVE, PairingState.PAUSED)
 
 
 def load_pairing_or_404(pairing_id: int) -> Pairing:
@@ -166,43 +169,65 @@ def match(mentee_id: int):
 @permission_required("mentoring.pairing.read")
 def pairing(pairing_id: int):
     """A pairing with its goals, plans, log, hours and feedback; private notes only for some."""
+    # The user itself, not the proxy: the page asks a dozen questions of it.
+    user = current_user._get_current_object()
     pairing = load_pairing_or_404(pairing_id)
-    policy.authorize(current_user, "mentoring.pairing.read", pairing)
+    policy.authorize(user, "mentoring.pairing.read", pairing)
     now = utcnow()
-    today = local_today(current_user, now)
-    log_page = sessions.session_log(pairing, page=current_page())
-    minutes = service.minutes_by_pairing([pairing.id]).get(pairing.id, (0, 0))
+    today = local_today(user, now)
 
     def can(permission: str) -> bool:
-        return policy.can(current_user, permission, pairing)
+        return policy.can(user, permission, pairing)
 
     allowed = {
         "respond": can("mentoring.pairing.respond"),
         "pause": can("mentoring.pairing.pause"),
-        "manage": policy.can(current_user, "mentoring.manage"),
+        "manage": policy.can(user, "mentoring.manage"),
         "goals": can("mentoring.goals.manage"),
         "log": can("mentoring.sessions.log"),
         "private": can("mentoring.private_notes.read"),
-        "confirm": pairing.mentee.account_id == current_user.id
-        and policy.has_permission(current_user, "mentoring.sessions.confirm"),
+        "confirm": pairing.mentee.account_id == user.id
+        and policy.has_permission(user, "mentoring.sessions.confirm"),
         "feedback": can("mentoring.feedback.give"),
         "concern": can("mentoring.concerns.raise"),
     }
+    # Labels shown on every line, translated once.
+    status_names = {status: str(status.label) for status in GoalStatus}
+    mode_names = {mode: str(mode.label) for mode in SessionMode}
+    log_page = logbook.session_log(
+        pairing, page=current_page(), with_private_notes=allowed["private"]
+    )
     return render_template(
         "mentoring/pairing.html",
         pairing=pairing,
         log_page=log_page,
-        minutes=minutes,
+        hours=hours_text(),
+        mode_names=mode_names,
+        urls=_line_urls(),
         planned=sessions.upcoming_planned(pairing, now=now),
         feedback=feedback_service.feedback_of(pairing) if allowed["manage"] else [],
         feedback_stages=feedback_service.stages_open(pairing, now=now),
         concerns=open_concern_counts([pairing.id]).get(pairing.id, 0) if allowed["manage"] else 0,
         allowed=allowed,
-        goal_form=GoalForm(),
-        status_choices=[(status.value, status.label) for status in GoalStatus],
+        goals=logbook.goal_lines(pairing),
+        goal_form=GoalForm() if allowed["goals"] and pairing.state in GOAL_STATES else None,
+        status_names=status_names,
+        status_choices=[(status.value, name) for status, name in status_names.items()],
         today=today,
         now=now,
     )
+
+
+def _line_urls() -> dict[str, str]:
+    """The addresses of the buttons on each goal, plan and session line, with ``%d`` for the id."""
+    return {
+        "goal_status": url_with_id("mentoring.goal_status", "goal_id"),
+        "planned_ics": url_with_id("mentoring.planned_ics", "planned_id"),
+        "cancel_planned": url_with_id("mentoring.cancel_planned", "planned_id"),
+        "edit_session": url_with_id("mentoring.edit_session", "session_id"),
+        "resend": url_with_id("mentoring.resend_confirmation", "session_id"),
+        "confirm": url_with_id("mentoring.confirm", "session_id"),
+    }
 
 
 def _act(pairing_id: int, permission: str, action, success: str):
