@@ -31,17 +31,21 @@ def inbox_query(user: User) -> sa.Select:
     )
 
 
+#: The menu's badge on every page: built once (building it cost more than running it).
+UNREAD_COUNT = (
+    sa.select(sa.func.count())
+    .select_from(Notification)
+    .where(
+        Notification.recipient_id == sa.bindparam("recipient_id"),
+        Notification.inbox_at.is_not(None),
+        Notification.read_at.is_(None),
+    )
+)
+
+
 def unread_count(user: User) -> int:
     """How many inbox items the user has not read: one indexed COUNT."""
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Notification)
-        .where(
-            Notification.recipient_id == user.id,
-            Notification.inbox_at.is_not(None),
-            Notification.read_at.is_(None),
-        )
-    )
+    return db.session.scalar(UNREAD_COUNT, {"recipient_id": user.id})
 
 
 def inbox_item(user: User, notification_id: int) -> Notification:
