@@ -1,8 +1,9 @@
 """The registry of timeline providers: each feature adds what it knows about a pupil.
 
 A provider is a function ``provider(student, viewer) -> Iterable[TimelineEntry]``. It runs a
-small, fixed number of queries (however much the pupil has done) and leaves out what the
-viewer may not see; an entry can also name a permission the viewer must hold on the pupil.
+small, fixed number of queries (however much the pupil has done), best selects built once and
+run with ``read_rows``, and leaves out what the viewer may not see; an entry can also name a
+permission the viewer must hold on the pupil.
 Register once, at import time of a module the feature's blueprint imports::
 
     from talent.timeline.registry import TimelineEntry, register_timeline_provider
