@@ -79,6 +79,8 @@ _LOG_TOTALS = sa.select(
 
 
 def _log_lines(private_note) -> sa.Select:
+    """A page of lines; each carries the pairing's totals too, as window sums, which count
+    every session of the pairing before the limit applies: no query of their own."""
     return (
         sa.select(
             MentoringSession.id,
@@ -92,6 +94,9 @@ def _log_lines(private_note) -> sa.Select:
             MentoringSession.confirmed_at,
             MentoringSession.disputed_at,
             MentoringSession.dispute_comment,
+            sa.func.count().over(),
+            sa.func.sum(MentoringSession.duration_minutes).over(),
+            sa.func.sum(_CONFIRMED_MINUTES).over(),
         )
         .where(MentoringSession.pairing_id == sa.bindparam("pairing_id"))
         .order_by(MentoringSession.held_on.desc(), MentoringSession.id.desc())
@@ -119,15 +124,18 @@ def session_log(
     Lines are read as plain columns (loading entities cost several times more); a private
     note is read only for those allowed to see it.
     """
-    total, logged, done = db.session.execute(_LOG_TOTALS, {"pairing_id": pairing.id}).one()
-    offset = (page - 1) * per_page
-    items: list[LoggedSession] = []
-    if offset < total:
-        rows = db.session.execute(
-            _LOG_LINES if with_private_notes else _LOG_LINES_WITHOUT_PRIVATE_NOTES,
-            {"pairing_id": pairing.id, "limit": per_page, "offset": offset},
-        )
-        items = [LoggedSession(*row, []) for row in rows]
+    rows = db.session.execute(
+        _LOG_LINES if with_private_notes else _LOG_LINES_WITHOUT_PRIVATE_NOTES,
+        {"pairing_id": pairing.id, "limit": per_page, "offset": (page - 1) * per_page},
+    ).all()
+    if rows:
+        total, logged, done = rows[0][-3:]
+    elif page == 1:
+        total = logged = done = 0
+    else:  # past the last page: the totals alone
+        total, logged, done = db.session.execute(_LOG_TOTALS, {"pairing_id": pairing.id}).one()
+    items = [LoggedSession(*row[:-3], []) for row in rows]
+    if items:
         _add_goals_moved(items)
     return SessionLog(
         items=items,
