@@ -50,13 +50,20 @@ def test_an_empty_log_has_no_pages(active):
     assert (log.items, log.total, log.pages, log.logged_minutes) == ([], 0, 0, 0)
 
 
-def test_goal_lines_are_the_pairings_own_oldest_first(mk, active):
+def test_the_log_lists_the_pairings_own_goals_once_each(mk, active):
     first = service.add_goal(active.mentor.user, active, title="Visit a lab", now=NOW)
     second = service.add_goal(active.mentor.user, active, title="Choose a subject", now=NOW)
     other = mk.pairing(mk.mentor(), mk.pupil(), mk.programme())
     service.add_goal(other.mentor.user, other, title="Not this one", now=NOW)
-    lines = logbook.goal_lines(active)
-    assert [(line.id, line.title) for line in lines] == [
+    for day in range(1, 4):
+        mk.session(active, held_on=TODAY - timedelta(days=day)).goals_moved = [first, second]
+    db.session.flush()
+
+    log = logbook.session_log(active, page=1, with_private_notes=False)
+    assert [(goal.id, goal.title) for goal in log.goals] == [
         (first.id, "Visit a lab"),
         (second.id, "Choose a subject"),
     ]
+    assert [item.goals_moved for item in log.items] == [["Visit a lab", "Choose a subject"]] * 3
+    past = logbook.session_log(active, page=2, with_private_notes=False)
+    assert [goal.title for goal in past.goals] == ["Visit a lab", "Choose a subject"]

@@ -14,6 +14,7 @@ from talent.mentoring import links
 from talent.mentoring.models import (
     Concern,
     FeedbackStage,
+    Goal,
     MenteeProfile,
     MentoringSession,
     MentorProfile,
@@ -165,6 +166,9 @@ def test_another_mentor_cannot_answer_a_proposal(client, login, world, mk):
 def test_the_pairing_page_pages_its_log_with_each_lines_buttons(client, login, world, mk):
     for day in range(3, 23):
         mk.session(world.pairing, held_on=today() - timedelta(days=day), minutes=45)
+    goal = Goal(pairing=world.pairing, title="Visit a lab")
+    db.session.add(goal)
+    world.session.goals_moved = [goal]
     db.session.commit()
     login(world.mentor.user)
     first = page(client.get(f"/mentoring/pairings/{world.pairing.id}"))
@@ -173,6 +177,8 @@ def test_the_pairing_page_pages_its_log_with_each_lines_buttons(client, login, w
     assert f"/mentoring/sessions/{world.session.id}/edit" in first
     assert "1 h 30 min · Video" in first and "45 min · Video" in first
     assert "of 16 h 30 min logged" in first
+    assert "<strong>Goals it moved:</strong> Visit a lab</p>" in first
+    assert first.count("Visit a lab") == 2  # in the goals list too
     second = page(client.get(f"/mentoring/pairings/{world.pairing.id}?page=2"))
     assert second.count("data-session=") == 1 and "Page 2 of 2" in second
 

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
 
 from talent.extensions import db
-from talent.mentoring.models import Goal, MentoringSession, Pairing, SessionMode, session_goals
+from talent.mentoring.models import (
+    Goal,
+    GoalStatus,
+    MentoringSession,
+    Pairing,
+    SessionMode,
+    session_goals,
+)
 
 
 @dataclass(slots=True)
@@ -27,18 +34,26 @@ class LoggedSession:
     confirmed_at: datetime | None
     disputed_at: datetime | None
     dispute_comment: str
-    goals_moved: list[str]
+    #: Titles of the goals the session moved, oldest goal first.
+    goals_moved: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class GoalLine:
+    id: int
+    title: str
+    status: GoalStatus
 
 
 @dataclass
 class SessionLog:
-    """One page of a pairing's log with the pairing's logged and confirmed minutes.
+    """One page of a pairing's log, the pairing's goals, and its logged and confirmed minutes.
 
-    The totals come from the query that counts the sessions for the pager. It reads like
-    Flask-SQLAlchemy's pagination, which the pager macro expects.
+    It reads like Flask-SQLAlchemy's pagination, which the pager macro expects.
     """
 
     items: list[LoggedSession]
+    goals: list[GoalLine]
     page: int
     per_page: int
     total: int
@@ -66,8 +81,8 @@ class SessionLog:
         return self.page + 1 if self.has_next else None
 
 
-# The log's statements are built once: building a select and its cache key again on every
-# request cost more than running it.
+# The statements are built once: building a select and its cache key again on every request
+# cost more than running it.
 _CONFIRMED_MINUTES = sa.case(
     (MentoringSession.confirmed_at.is_not(None), MentoringSession.duration_minutes), else_=0
 )
@@ -108,10 +123,19 @@ def _log_lines(private_note) -> sa.Select:
 _LOG_LINES = _log_lines(MentoringSession.private_note)
 #: For readers not allowed private notes: the note never leaves the database.
 _LOG_LINES_WITHOUT_PRIVATE_NOTES = _log_lines(sa.literal("").label("private_note"))
-_GOALS_MOVED = (
-    sa.select(session_goals.c.session_id, Goal.title)
-    .join(Goal, Goal.id == session_goals.c.goal_id)
-    .where(session_goals.c.session_id.in_(sa.bindparam("session_ids", expanding=True)))
+#: The pairing's goals, each once per session of the page it moved (once with none when it
+#: moved none of them): the goals list and the lines' goals in one query. A session only ever
+#: moves goals of its own pairing.
+_GOALS_AND_SESSIONS_MOVED = (
+    sa.select(Goal.id, Goal.title, Goal.status, session_goals.c.session_id)
+    .outerjoin(
+        session_goals,
+        sa.and_(
+            session_goals.c.goal_id == Goal.id,
+            session_goals.c.session_id.in_(sa.bindparam("session_ids", expanding=True)),
+        ),
+    )
+    .where(Goal.pairing_id == sa.bindparam("pairing_id"))
     .order_by(Goal.id)
 )
 
@@ -119,7 +143,7 @@ _GOALS_MOVED = (
 def session_log(
     pairing: Pairing, *, page: int, per_page: int = 20, with_private_notes: bool
 ) -> SessionLog:
-    """The pairing's sessions, newest first, with the goals each moved, and its totals.
+    """The pairing's sessions, newest first, with the goals each moved; its goals; its totals.
 
     Lines are read as plain columns (loading entities cost several times more); a private
     note is read only for those allowed to see it.
@@ -134,11 +158,10 @@ def session_log(
         total = logged = done = 0
     else:  # past the last page: the totals alone
         total, logged, done = db.session.execute(_LOG_TOTALS, {"pairing_id": pairing.id}).one()
-    items = [LoggedSession(*row[:-3], []) for row in rows]
-    if items:
-        _add_goals_moved(items)
+    items = [LoggedSession(*row[:-3]) for row in rows]
     return SessionLog(
         items=items,
+        goals=_goals_with_sessions_moved(pairing, items),
         page=page,
         per_page=per_page,
         total=total,
@@ -147,20 +170,16 @@ def session_log(
     )
 
 
-def _add_goals_moved(items: list[LoggedSession]) -> None:
-    """Fill in the titles of the goals each session moved, in one query."""
+def _goals_with_sessions_moved(pairing: Pairing, items: list[LoggedSession]) -> list[GoalLine]:
+    """The pairing's goals, oldest first; fills in the goals each line moved."""
     by_id = {item.id: item for item in items}
-    for session_id, title in db.session.execute(_GOALS_MOVED, {"session_ids": list(by_id)}):
-        by_id[session_id].goals_moved.append(title)
-
-
-_GOAL_LINES = (
-    sa.select(Goal.id, Goal.title, Goal.status)
-    .where(Goal.pairing_id == sa.bindparam("pairing_id"))
-    .order_by(Goal.id)
-)
-
-
-def goal_lines(pairing: Pairing) -> list[sa.Row]:
-    """The pairing's goals as plain rows of id, title and status, oldest first."""
-    return list(db.session.execute(_GOAL_LINES, {"pairing_id": pairing.id}))
+    goals: dict[int, GoalLine] = {}
+    parameters = {"pairing_id": pairing.id, "session_ids": list(by_id)}
+    for goal_id, title, status, session_id in db.session.execute(
+        _GOALS_AND_SESSIONS_MOVED, parameters
+    ):
+        if goal_id not in goals:
+            goals[goal_id] = GoalLine(goal_id, title, status)
+        if session_id is not None:
+            by_id[session_id].goals_moved.append(title)
+    return list(goals.values())

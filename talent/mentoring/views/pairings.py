@@ -209,7 +209,6 @@ def pairing(pairing_id: int):
         feedback_stages=feedback_service.stages_open(pairing, now=now),
         concerns=open_concern_counts([pairing.id]).get(pairing.id, 0) if allowed["manage"] else 0,
         allowed=allowed,
-        goals=logbook.goal_lines(pairing),
         goal_form=GoalForm() if allowed["goals"] and pairing.state in GOAL_STATES else None,
         status_names=status_names,
         status_choices=[(status.value, name) for status, name in status_names.items()],
