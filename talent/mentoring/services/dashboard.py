@@ -136,14 +136,21 @@ def unconfirmed_sessions_of_mentor(profile_id: int, *, limit: int) -> list[Sessi
 def running_pairings_of_account(user: User, *, limit: int) -> list[PairingLine]:
     """Active and paused pairings whose mentee is this account (a researcher, or a pupil whose
     record is linked to it)."""
-    # The account's mentee profile first, through the unique indexes: filtering the joined
-    # rows instead made the database walk every running pairing of the network.
-    own_pupil_record = sa.select(Student.id).where(Student.user_id == user.id)
-    own_profile = sa.select(MenteeProfile.id).where(
-        sa.or_(MenteeProfile.user_id == user.id, MenteeProfile.student_id.in_(own_pupil_record))
-    )
+    # The account's mentee profile first, in a query of its own (as a subquery of the lines'
+    # five joins, PostgreSQL took 4–5 ms to plan it), as two index lookups: an OR of the two
+    # made PostgreSQL scan every profile.
+    profiles = db.session.scalars(
+        sa.union_all(
+            sa.select(MenteeProfile.id).where(MenteeProfile.user_id == user.id),
+            sa.select(MenteeProfile.id)
+            .join(Student, Student.id == MenteeProfile.student_id)
+            .where(Student.user_id == user.id),
+        )
+    ).all()
+    if not profiles:
+        return []
     return _pairing_lines(
-        Pairing.mentee_id.in_(own_profile),
+        Pairing.mentee_id.in_(profiles),
         Pairing.state.in_([PairingState.ACTIVE, PairingState.PAUSED]),
         order_by=(Pairing.starts_on.desc(), Pairing.id.desc()),
         limit=limit,
