@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from talent.errors import NotFound
 from talent.extensions import db
+from talent.paging import PageNumbers
 from talent.people.models import User
 from talent.reminders.kinds import Kind, LinkTarget, get_kind
 from talent.reminders.models import Notification
@@ -132,7 +132,7 @@ class InboxLine:
 
 
 @dataclass(frozen=True)
-class InboxPage:
+class InboxPage(PageNumbers):
     """One page of the inbox, with what the pager asks of a page."""
 
     lines: list[InboxLine]
@@ -140,26 +140,6 @@ class InboxPage:
     per_page: int
     total: int
     unread: int
-
-    @property
-    def pages(self) -> int:
-        return math.ceil(self.total / self.per_page)
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def prev_num(self) -> int | None:
-        return self.page - 1 if self.has_prev else None
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def next_num(self) -> int | None:
-        return self.page + 1 if self.has_next else None
 
 
 def inbox_page(user: User, *, page: int, per_page: int, language: str, zone: ZoneInfo) -> InboxPage:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -17,6 +16,7 @@ from talent.mentoring.models import (
     SessionMode,
     session_goals,
 )
+from talent.paging import PageNumbers
 
 
 @dataclass(slots=True)
@@ -46,7 +46,7 @@ class GoalLine:
 
 
 @dataclass
-class SessionLog:
+class SessionLog(PageNumbers):
     """One page of a pairing's log, the pairing's goals, and its logged and confirmed minutes.
 
     It reads like Flask-SQLAlchemy's pagination, which the pager macro expects.
@@ -59,26 +59,6 @@ class SessionLog:
     total: int
     logged_minutes: int
     confirmed_minutes: int
-
-    @property
-    def pages(self) -> int:
-        return math.ceil(self.total / self.per_page)
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def prev_num(self) -> int | None:
-        return self.page - 1 if self.has_prev else None
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def next_num(self) -> int | None:
-        return self.page + 1 if self.has_next else None
 
 
 # The statements are built once: building a select and its cache key again on every request
