@@ -6,30 +6,14 @@ from __future__ import annotations
 import re
 from html import unescape
 
-import pytest
-
 from talent.extensions import db
-from talent.people.models import OrganizationKind, Role
+from talent.people.models import OrganizationKind
 from talent.reports import views
 from talent.reports.choices import MAX_CANDIDATES
 from tests.reports import world as world_module
 from tests.reports.test_views import MAX_QUERIES, raw_csv_rows, table_numbers, text
 
 YEAR = world_module.YEAR
-
-
-@pytest.fixture
-def world(app):
-    built = world_module.build()
-    db.session.commit()
-    return built
-
-
-@pytest.fixture
-def coordinator(make, login):
-    user = make.user(Role.COORDINATOR)
-    db.session.commit()
-    return login(user)
 
 
 def scope(html: str) -> str:

@@ -13,11 +13,6 @@ from talent.reports.services import build_report
 from tests.reports import world as world_module
 
 
-@pytest.fixture
-def world(app):
-    return world_module.build()
-
-
 def numbers(**filters) -> dict:
     report = build_report(ReportFilter(SchoolYear(world_module.YEAR), **filters))
     found = {}

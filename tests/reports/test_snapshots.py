@@ -39,20 +39,6 @@ MAX_AGE = timedelta(minutes=15)
 MAX_WARM_QUERIES = 6
 
 
-@pytest.fixture
-def world(app):
-    built = world_module.build()
-    db.session.commit()
-    return built
-
-
-@pytest.fixture
-def coordinator(make, login):
-    user = make.user(Role.COORDINATOR)
-    db.session.commit()
-    return login(user)
-
-
 def reached(report) -> int:
     return report.section("reach").rows[0].current
 

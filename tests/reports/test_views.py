@@ -21,18 +21,6 @@ YEAR = world_module.YEAR
 MAX_QUERIES = 15
 
 
-@pytest.fixture
-def world(app):
-    return world_module.build()
-
-
-@pytest.fixture
-def coordinator(make, login):
-    user = make.user(Role.COORDINATOR)
-    db.session.commit()
-    return login(user)
-
-
 def text(response) -> str:
     return response.get_data(as_text=True)
 
