@@ -6,6 +6,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from psycopg.pq import TransactionStatus
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
@@ -81,6 +82,59 @@ def _begin_on_sqlite(conn):
     """Begin writes IMMEDIATE on SQLite so two writers queue instead of failing to upgrade."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE" if sqlite_write_intent.get() else "BEGIN")
+
+
+_IN_TRANSACTION = TransactionStatus.INTRANS  # idle in a transaction that has not failed
+
+#: Set on a PostgreSQL connection while its transaction has run nothing but SELECTs.
+_ONLY_READ = "talent_only_read"
+
+
+@event.listens_for(Engine, "begin")
+def _start_noting_writes(conn):
+    if conn.dialect.name == "postgresql":
+        conn.info[_ONLY_READ] = True
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_writes(conn, cursor, statement, parameters, context, executemany):
+    if conn.info.get(_ONLY_READ) and not _is_select(context):
+        conn.info[_ONLY_READ] = False
+
+
+def _is_select(context) -> bool:
+    """A compiled SELECT (text, DML, DDL and savepoints count as writes, to be safe)."""
+    compiled = context.compiled if context is not None else None
+    return compiled is not None and isinstance(compiled.statement, sa.Select | sa.CompoundSelect)
+
+
+@event.listens_for(Engine, "rollback")
+def _end_reads_with_commit(conn):
+    """End a PostgreSQL transaction that only read with COMMIT, which keeps prepared statements.
+
+    psycopg forgets every prepared statement on ROLLBACK (a rollback may undo DDL they were
+    planned against), and every request ends by rolling back what it did not commit: no
+    statement ever reached the five executions after which psycopg prepares it, so PostgreSQL
+    planned every query anew — 1.5–4 ms for each of the dashboards' six-table joins. For a
+    transaction that only read, COMMIT and ROLLBACK do the same; the rollback that follows
+    finds the connection idle and leaves the statements prepared.
+    """
+    if not conn.info.pop(_ONLY_READ, False) or conn.invalidated or conn.closed:
+        return
+    dbapi_connection = conn.connection.dbapi_connection
+    if dbapi_connection.info.transaction_status == _IN_TRANSACTION:
+        dbapi_connection.commit()
+
+
+def constant(column, value) -> sa.BinaryExpression:
+    """``column == value`` with the value written into the SQL instead of bound.
+
+    For a state or kind that never changes between executions: PostgreSQL keeps one plan for a
+    prepared statement only if that plan is as cheap as planning each execution, and a state
+    behind a parameter could be the rarest or the commonest, so it planned such queries anew
+    every time (2–4 ms for the pairing proposals on the coordinator's board).
+    """
+    return column == sa.literal(value, column.type, literal_execute=True)
 
 
 def enum_type(enum_class) -> sa.Enum:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
 from talent.courses.models import Course, CourseEnrollment, EnrollmentState
+from talent.db import constant
 from talent.extensions import db
 from talent.people.models import User
 
@@ -47,7 +48,7 @@ def applications_to_review(*, today: date, limit: int) -> list[sa.Row]:
     # yet over are few, the enrollments of all years many.
     waiting = sa.and_(
         CourseEnrollment.course_id == Course.id,
-        CourseEnrollment.state == EnrollmentState.APPLIED,
+        constant(CourseEnrollment.state, EnrollmentState.APPLIED),
         CourseEnrollment.submitted_at.is_not(None),
     )
     count = sa.select(sa.func.count()).where(waiting).correlate(Course).scalar_subquery()
@@ -81,7 +82,7 @@ def offers_lapsing(*, now: datetime, within: timedelta, limit: int) -> list[sa.R
         .join(CourseEnrollment.course)
         .join(CourseEnrollment.user)
         .where(
-            CourseEnrollment.state == EnrollmentState.OFFERED,
+            constant(CourseEnrollment.state, EnrollmentState.OFFERED),
             CourseEnrollment.offer_expires_at.is_not(None),
             CourseEnrollment.offer_expires_at <= now + within,
         )

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from talent.db import constant
 from talent.extensions import db
 from talent.mentoring.models import (
     OPEN_STATES,
@@ -183,7 +184,7 @@ def sessions_to_confirm(pairing_ids: list[int], *, limit: int) -> list[sa.Row]:
 def proposals_awaiting_answer(*, limit: int) -> list[PairingLine]:
     """Proposed pairings the mentor has not answered yet, the nearest deadline first."""
     return _pairing_lines(
-        Pairing.state == PairingState.PROPOSED,
+        constant(Pairing.state, PairingState.PROPOSED),
         order_by=(Pairing.respond_by, Pairing.id),
         limit=limit,
     )
@@ -192,7 +193,7 @@ def proposals_awaiting_answer(*, limit: int) -> list[PairingLine]:
 def escalated_pairings(*, limit: int) -> list[PairingLine]:
     """Active pairings overdue long enough to be escalated to a coordinator, oldest first."""
     return _pairing_lines(
-        Pairing.state == PairingState.ACTIVE,
+        constant(Pairing.state, PairingState.ACTIVE),
         Pairing.escalated_at.is_not(None),
         order_by=(Pairing.escalated_at, Pairing.id),
         limit=limit,

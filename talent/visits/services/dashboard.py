@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from talent.consents.models import ConsentKind
 from talent.consents.services import consents_by_pupil, latest_of_kind, needs_guardian_consent
+from talent.db import constant
 from talent.extensions import db
 from talent.people.models import Organization, User
 from talent.schools.models import SchoolClass, Student
@@ -94,7 +95,7 @@ def visit_lines_awaiting_answer(
     """Bookings not yet confirmed or declined whose slot has not ended (at one organisation's
     sites, if given), soonest first."""
     query = _visit_lines(user).where(
-        LabVisit.state == VisitState.REQUESTED, VisitSlot.ends_at >= now
+        constant(LabVisit.state, VisitState.REQUESTED), VisitSlot.ends_at >= now
     )
     if organization_id is not None:
         query = query.where(LabSite.organization_id == organization_id)

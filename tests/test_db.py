@@ -1,0 +1,90 @@
+"""The database layer: a transaction that only read ends with COMMIT on PostgreSQL, so that
+psycopg keeps its prepared statements, and nothing that wrote is ever committed that way."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+from talent.db import constant
+from talent.extensions import db
+from talent.people.models import Organization, OrganizationKind, Role
+
+
+def organization_names() -> set[str]:
+    return set(db.session.scalars(sa.select(Organization.name)))
+
+
+def test_a_flushed_change_is_rolled_back(make):
+    make.organization(name="Kept")
+    db.session.commit()
+    make.organization(name="Flushed")
+    db.session.flush()
+
+    db.session.rollback()
+
+    assert organization_names() == {"Kept"}
+
+
+def test_a_write_in_plain_sql_is_rolled_back(make):
+    make.organization(name="Before")
+    db.session.commit()
+    db.session.execute(sa.text("UPDATE organizations SET name = 'After'"))
+
+    db.session.rollback()
+
+    assert organization_names() == {"Before"}
+
+
+def test_a_write_after_reads_is_rolled_back(make):
+    make.organization(name="Before")
+    db.session.commit()
+    organization_names()
+    db.session.execute(sa.update(Organization).values(name="After"))
+    organization_names()
+
+    db.session.rollback()
+
+    assert organization_names() == {"Before"}
+
+
+def test_a_failed_transaction_is_rolled_back_and_the_connection_works_again(make):
+    make.organization(name="Kept")
+    db.session.commit()
+    with pytest.raises(sa.exc.DBAPIError):
+        db.session.execute(sa.text("SELECT no_such_column FROM organizations"))
+
+    db.session.rollback()
+
+    assert organization_names() == {"Kept"}
+
+
+def test_statements_stay_prepared_across_read_only_requests(app, client, login, make):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    login(make.user(Role.COORDINATOR))
+    db.session.commit()
+
+    # psycopg prepares a statement the fifth time it runs on a connection; every request
+    # reads the signed-in user with their roles.
+    for _ in range(6):
+        assert client.get("/").status_code == 200
+
+    prepared = db.session.scalars(sa.text("SELECT statement FROM pg_prepared_statements")).all()
+    assert any("FROM users LEFT OUTER JOIN role_assignments" in sql for sql in prepared), prepared
+
+
+def test_a_constant_is_written_into_the_sql_and_still_selects(make):
+    make.school(name="Ullern")
+    make.organization(name="Nordic Nanovector")
+    statement = sa.select(Organization.name).where(
+        constant(Organization.kind, OrganizationKind.SCHOOL)
+    )
+
+    sql = str(
+        statement.compile(dialect=postgresql.dialect(), compile_kwargs={"render_postcompile": True})
+    )
+
+    assert "organizations.kind = 'school'" in sql
+    assert db.session.scalars(statement).all() == ["Ullern"]
