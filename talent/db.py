@@ -98,14 +98,19 @@ def _start_noting_writes(conn):
 
 @event.listens_for(Engine, "before_cursor_execute")
 def _note_writes(conn, cursor, statement, parameters, context, executemany):
-    if conn.info.get(_ONLY_READ) and not _is_select(context):
+    if conn.info.get(_ONLY_READ) and not _is_plain_select(statement, context):
         conn.info[_ONLY_READ] = False
 
 
-def _is_select(context) -> bool:
-    """A compiled SELECT (text, DML, DDL and savepoints count as writes, to be safe)."""
+def _is_plain_select(statement: str, context) -> bool:
+    """A compiled SELECT without a WITH clause, which could hide an INSERT or UPDATE; text,
+    DML, DDL and savepoints count as writes, to be safe."""
     compiled = context.compiled if context is not None else None
-    return compiled is not None and isinstance(compiled.statement, sa.Select | sa.CompoundSelect)
+    return (
+        compiled is not None
+        and isinstance(compiled.statement, sa.Select | sa.CompoundSelect)
+        and statement.startswith("SELECT")
+    )
 
 
 @event.listens_for(Engine, "rollback")

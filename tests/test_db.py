@@ -16,6 +16,11 @@ def organization_names() -> set[str]:
     return set(db.session.scalars(sa.select(Organization.name)))
 
 
+def only_on_postgresql(reason: str) -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip(reason)
+
+
 def test_a_flushed_change_is_rolled_back(make):
     make.organization(name="Kept")
     db.session.commit()
@@ -49,6 +54,18 @@ def test_a_write_after_reads_is_rolled_back(make):
     assert organization_names() == {"Before"}
 
 
+def test_a_write_hidden_in_a_select_is_rolled_back(make):
+    only_on_postgresql("SQLite has no UPDATE inside WITH")
+    make.organization(name="Before")
+    db.session.commit()
+    renamed = sa.update(Organization).values(name="After").returning(Organization.id).cte("renamed")
+    db.session.execute(sa.select(renamed.c.id))
+
+    db.session.rollback()
+
+    assert organization_names() == {"Before"}
+
+
 def test_a_failed_transaction_is_rolled_back_and_the_connection_works_again(make):
     make.organization(name="Kept")
     db.session.commit()
@@ -61,8 +78,7 @@ def test_a_failed_transaction_is_rolled_back_and_the_connection_works_again(make
 
 
 def test_statements_stay_prepared_across_read_only_requests(app, client, login, make):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("prepared statements are PostgreSQL's")
+    only_on_postgresql("prepared statements are PostgreSQL's")
     login(make.user(Role.COORDINATOR))
     db.session.commit()
 
