@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
+import psycopg
 import sqlalchemy as sa
 from psycopg.pq import TransactionStatus
 from sqlalchemy import event
@@ -128,7 +129,12 @@ def _end_reads_with_commit(conn):
         return
     dbapi_connection = conn.connection.dbapi_connection
     if dbapi_connection.info.transaction_status == _IN_TRANSACTION:
-        dbapi_connection.commit()
+        try:
+            dbapi_connection.commit()
+        except psycopg.Error:
+            # A lost connection: the rollback that follows meets it too, and there SQLAlchemy
+            # wraps the error and throws the connection away.
+            return
 
 
 def constant(column, value) -> sa.BinaryExpression:

@@ -77,6 +77,23 @@ def test_a_failed_transaction_is_rolled_back_and_the_connection_works_again(make
     assert organization_names() == {"Kept"}
 
 
+def test_a_connection_lost_in_a_read_only_transaction_is_replaced(make, database_url):
+    only_on_postgresql("the connection to kill is PostgreSQL's")
+    make.organization(name="Kept")
+    db.session.commit()
+    organization_names()
+    backend = db.session.connection().connection.dbapi_connection.info.backend_pid
+    other = sa.create_engine(database_url)
+    with other.connect() as connection:
+        connection.execute(sa.select(sa.func.pg_terminate_backend(backend)))
+    other.dispose()
+
+    with pytest.raises(sa.exc.DBAPIError):
+        db.session.rollback()
+
+    assert organization_names() == {"Kept"}
+
+
 def test_statements_stay_prepared_across_read_only_requests(app, client, login, make):
     only_on_postgresql("prepared statements are PostgreSQL's")
     login(make.user(Role.COORDINATOR))
