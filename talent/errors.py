@@ -33,3 +33,13 @@ class InvalidState(DomainError):
 
 class ValidationFailed(DomainError):
     status_code = 400
+
+
+class AlreadyDone(DomainError):
+    """The change was already made, a moment ago by the same user (a double-click, a retried
+    request) or by someone else: nothing more happens.
+
+    Not a failure: views say it as information and go where the change would have led.
+    """
+
+    status_code = 200

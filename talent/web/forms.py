@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
-from talent.errors import DomainError
+from talent.errors import AlreadyDone, DomainError
 from talent.extensions import db
 
 CHOOSE_FROM_LIST = _l("Choose from the list.")
@@ -22,13 +22,14 @@ def strip_text(value):
 
 
 def show_error_on_form(form: FlaskForm, error: DomainError) -> None:
-    """Roll back the failed change and show its message beside the field, or at the top."""
+    """Roll back the failed change and show its message beside the field, or at the top (a
+    change that was already made is said as information, not as an error)."""
     db.session.rollback()
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, str(error.message)]
     else:
-        flash(str(error.message), "danger")
+        flash(str(error.message), "info" if isinstance(error, AlreadyDone) else "danger")
 
 
 def select_choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
