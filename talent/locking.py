@@ -19,21 +19,46 @@ from __future__ import annotations
 from typing import TypeVar
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
+from talent.errors import NotFound
 from talent.extensions import db
 
 Record = TypeVar("Record")
+
+
+class Gone(NotFound):
+    """The record was deleted while the transition waited for it."""
 
 
 def lock(record: Record) -> Record:
     """Lock the record's row for the rest of the transaction and read it again; return it.
 
     Call it before changing anything on the record: a change not yet flushed would be
-    overwritten by the re-read, so that is refused loudly.
+    overwritten by the re-read, so that is refused loudly. Raises Gone when the row was
+    deleted meanwhile.
     """
-    if sa.inspect(record).modified:
+    state = sa.inspect(record)
+    if state.modified:
         raise RuntimeError(f"lock {record!r} before changing it, not after")
-    db.session.refresh(record, with_for_update=True)
+    mapper = state.mapper
+    query = (
+        sa.select(mapper)
+        .where(
+            *(
+                column == value
+                for column, value in zip(mapper.primary_key, state.identity, strict=True)
+            )
+        )
+        .with_for_update()
+        # The row's own columns only (an eager join would put FOR UPDATE on an outer join,
+        # which PostgreSQL refuses); what hangs on the row is loaded again when next used,
+        # since it may have changed with it (a visit moved to another slot).
+        .options(sa.orm.lazyload("*"))
+        .execution_options(populate_existing=True)
+    )
+    if db.session.scalar(query) is None:
+        raise Gone(_l("This was removed a moment ago. Reload the page."))
     return record
 
 

@@ -5,36 +5,42 @@ A view that changes state hands its service call to ``act``; the outcome decides
 - done: commit, flash the success message, redirect to where the change leads;
 - already done (``AlreadyDone``: a double-click, a retried request, someone else was quicker):
   roll back, say so calmly, redirect to the same place;
-- refused (any other ``DomainError``): roll back and show the message beside its field or at the
-  top of the form; ``act`` returns None and the view renders the form again, filled with what
-  the user typed.
+- refused (any other ``DomainError``, or a constraint of the database): roll back and show the
+  message beside its field or at the top of the form; ``act`` returns None and the view renders
+  the form again, filled with what the user typed.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from flask import flash, redirect
+from flask_babel import gettext
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from talent.errors import AlreadyDone, DomainError
 from talent.extensions import db
 from talent.web.forms import show_error_on_form
 
+log = logging.getLogger(__name__)
+
 
 def act(
     change: Callable[[], object],
     *,
-    success: str | None,
+    success: str | Callable[[object], str] | None,
     then: str,
     form: FlaskForm | None = None,
     show: Callable[[FlaskForm, DomainError], None] = show_error_on_form,
 ) -> Response | None:
     """Run ``change`` as the request's one change; redirect to ``then``, or return None for
-    the view to render its form again."""
+    the view to render its form again. ``success`` may be a function of what ``change``
+    returned."""
     try:
-        change()
+        result = change()
     except AlreadyDone as done:
         db.session.rollback()
         flash(str(done.message), "info")
@@ -42,7 +48,20 @@ def act(
     except DomainError as error:
         show(form, error)
         return None
+    except IntegrityError as error:
+        # A constraint refused what the checks let through (someone else changed the same
+        # thing a moment ago): the form comes back filled, so nothing typed is lost.
+        db.session.rollback()
+        log.info("change refused by a constraint: %s", error.orig)
+        flash(
+            gettext(
+                "This change conflicts with a change someone else just made. Check the "
+                "page and try again."
+            ),
+            "danger",
+        )
+        return None
     db.session.commit()
     if success:
-        flash(success, "success")
+        flash(success(result) if callable(success) else success, "success")
     return redirect(then)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from talent.errors import InvalidState, ValidationFailed
+from talent.errors import AlreadyDone, InvalidState, ValidationFailed
 from talent.extensions import db
 from talent.reminders.models import Notification, NotificationState
 from talent.visits.models import ChecklistKind, SchoolBlackout, VisitSlot, VisitState
@@ -232,7 +232,7 @@ def test_cancelling_tells_everyone_and_drops_reminders(world, book):
         )
     ).all()
     assert pending and all(n.state is NotificationState.CANCELLED for n in pending)
-    with pytest.raises(InvalidState):
+    with pytest.raises(AlreadyDone, match="already cancelled"):
         booking.cancel_visit(world.teacher, visit, reason="Again", now=NOW)
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from talent.activities.models import Activity, ActivityKind, ActivityParticipant
 from talent.auth import policy
 from talent.calendar.registry import events_for
-from talent.errors import Conflict, InvalidState, ValidationFailed
+from talent.errors import AlreadyDone, InvalidState, ValidationFailed
 from talent.extensions import db
 from talent.people.models import Role
 from talent.reminders.models import Notification
@@ -52,7 +52,7 @@ def test_request_propose_and_book(world, book):
     )
     assert notice.recipient_id == world.teacher.id
     assert proposal.slot == slot
-    with pytest.raises(Conflict):
+    with pytest.raises(AlreadyDone):
         visit_requests.propose_slot(world.host, visit_request, slot, message="", now=NOW)
     visit = book(slot, pupils=20, adults=2, request=visit_request)
     assert visit.request == visit_request
@@ -152,7 +152,7 @@ def test_feedback_once_per_person_after_the_visit(world, book):
         followup.give_feedback(visit, student=pupil, rating=6, comment="", now=after)
     followup.give_feedback(visit, student=pupil, rating=5, comment="Great", now=after)
     followup.give_feedback(visit, user=world.teacher, rating=4, comment="", now=after)
-    with pytest.raises(Conflict):
+    with pytest.raises(AlreadyDone):
         followup.give_feedback(visit, student=pupil, rating=3, comment="", now=after)
     assert followup.feedback_summary([visit.id]) == {visit.id: (2, 4.5)}
     with pytest.raises(InvalidState):

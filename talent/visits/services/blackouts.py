@@ -10,8 +10,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager
 
 from talent.audit.services import record_event
-from talent.errors import ValidationFailed
+from talent.errors import AlreadyDone, ValidationFailed
 from talent.extensions import db
+from talent.locking import Gone, lock
 from talent.people.models import Organization, OrganizationKind, User
 from talent.visits.models import OPEN_VISIT_STATES, LabVisit, SchoolBlackout, VisitSlot
 from talent.visits.services.common import at_local, clean_text
@@ -69,6 +70,10 @@ def add_blackout(
 
 
 def remove_blackout(actor: User, blackout: SchoolBlackout, *, now: datetime) -> None:
+    try:
+        lock(blackout)
+    except Gone as gone:
+        raise AlreadyDone(_l("This blackout was already removed.")) from gone
     record_event(
         actor,
         "school_blackout.remove",

@@ -14,8 +14,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from talent.audit.services import record_event, snapshot
-from talent.errors import InvalidState, ValidationFailed
+from talent.errors import AlreadyDone, InvalidState, ValidationFailed
 from talent.extensions import db
+from talent.locking import lock, lock_all
 from talent.people.models import Role, User
 from talent.schools.models import SchoolClass, Student
 from talent.visits import reminders
@@ -46,6 +47,23 @@ VISIT_FIELDS = ("slot_id", "pupils_count", "adults_count", "state", "notes", "re
 CHECKLIST_DAYS = 7
 NOTES_MAX = 2000
 REASON_MAX = 1000
+
+
+def _already(target: VisitState):
+    return {
+        VisitState.CONFIRMED: _l("This visit was already confirmed."),
+        VisitState.DECLINED: _l("This visit was already declined."),
+        VisitState.CANCELLED: _l("This visit was already cancelled."),
+    }.get(target, _l("This visit is already %(state)s.", state=target.label))
+
+
+def begin_transition(visit: LabVisit, target: VisitState) -> None:
+    """Lock the visit and read it again; raise AlreadyDone if it is in the target state by
+    now (a double-click, or someone quicker), or InvalidState if it cannot get there."""
+    lock(visit)
+    if visit.state is target:
+        raise AlreadyDone(_already(target))
+    ensure_can_become(visit, target)
 
 
 def ensure_can_become(visit: LabVisit, target: VisitState) -> None:
@@ -200,6 +218,7 @@ def update_visit(
     now: datetime,
 ) -> LabVisit:
     """Change who goes; every rule is checked again and the places adjusted."""
+    lock(visit)
     if not visit.is_open:
         raise InvalidState(
             _l("This visit is %(state)s and can no longer be changed.", state=visit.state.label)
@@ -207,8 +226,10 @@ def update_visit(
     _require_ahead(visit, now)
     notes = clean_text(notes, limit=NOTES_MAX, field="notes")
     _lock_class(visit.school_class)
-    before = snapshot(visit, VISIT_FIELDS)
     group = Group(visit.school_class, pupils, pupils_count or 0, adults_count or 0)
+    if _unchanged(visit, group, notes):
+        raise AlreadyDone(_l("The visit already has these pupils, adults and notes."))
+    before = snapshot(visit, VISIT_FIELDS)
     check_booking(visit.slot, group, now=now, exclude_visit_id=visit.id)
     places.reserve(visit.slot, group.persons - visit.persons)
     visit.pupils_count, visit.adults_count, visit.notes = (
@@ -232,18 +253,26 @@ def update_visit(
     return visit
 
 
+def _unchanged(visit: LabVisit, group: Group, notes: str) -> bool:
+    return (
+        visit.pupils_count == group.pupils_count
+        and visit.adults_count == group.adults_count
+        and visit.notes == notes
+        and {p.student_id for p in visit.participants} == {pupil.id for pupil in group.pupils}
+    )
+
+
 def move_visit(actor: User, visit: LabVisit, new_slot: VisitSlot, *, now: datetime) -> LabVisit:
     """Move the visit to another slot; every rule is checked again at the new time, and a
     confirmed visit goes back to the host for confirmation."""
+    lock(visit)
+    if new_slot.id == visit.slot_id:
+        raise AlreadyDone(_l("The visit is already on this slot."))
     if not visit.is_open:
         raise InvalidState(
             _l("This visit is %(state)s and can no longer be moved.", state=visit.state.label)
         )
     _require_ahead(visit, now)
-    if new_slot.id == visit.slot_id:
-        raise ValidationFailed(
-            _l("The visit is already on this slot. Choose another one."), field="slot_id"
-        )
     _lock_class(visit.school_class)
     old_slot = visit.slot
     before = snapshot(visit, VISIT_FIELDS)
@@ -280,7 +309,7 @@ def move_visit(actor: User, visit: LabVisit, new_slot: VisitSlot, *, now: dateti
 
 def confirm_visit(actor: User, visit: LabVisit, *, now: datetime) -> LabVisit:
     """Confirm a booking; refused while any pupil under 18 lacks a lab-visit consent."""
-    ensure_can_become(visit, VisitState.CONFIRMED)
+    begin_transition(visit, VisitState.CONFIRMED)
     _require_ahead(visit, now)
     blockers = consent_blockers(visit)
     if blockers:
@@ -312,6 +341,7 @@ def decline_visit(actor: User, visit: LabVisit, *, reason: str, now: datetime) -
         field="reason",
         required=_l("Tell the teacher why, so they can choose something else."),
     )
+    begin_transition(visit, VisitState.DECLINED)
     transition(visit, VisitState.DECLINED)
     places.release(visit.slot, visit.persons)
     visit.reason, visit.decided_by, visit.decided_at, visit.updated_at = reason, actor, now, now
@@ -329,7 +359,7 @@ def cancel_visit(actor: User, visit: LabVisit, *, reason: str, now: datetime) ->
         field="reason",
         required=_l("Say why the visit is cancelled: everyone involved is told."),
     )
-    ensure_can_become(visit, VisitState.CANCELLED)
+    begin_transition(visit, VisitState.CANCELLED)
     _require_ahead(visit, now)
     transition(visit, VisitState.CANCELLED)
     places.release(visit.slot, visit.persons)
@@ -354,12 +384,13 @@ def cancel_slot(actor: User, slot: VisitSlot, *, reason: str, now: datetime) -> 
         field="reason",
         required=_l("Say why the slot is cancelled: the teachers who booked it are told."),
     )
+    lock(slot)
     if slot.is_cancelled:
-        raise InvalidState(_l("This slot is already cancelled."))
+        raise AlreadyDone(_l("This slot was already cancelled."))
     if slot.starts_at <= now:
         raise InvalidState(_l("This slot has started and can no longer be cancelled."))
     cancelled = 0
-    for visit in list(slot.visits):
+    for visit in lock_all(list(slot.visits)):
         if visit.is_open:
             cancel_visit(actor, visit, reason=reason, now=now)
             cancelled += 1

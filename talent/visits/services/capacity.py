@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from talent.errors import Conflict
@@ -66,15 +65,19 @@ def reserve(slot: VisitSlot, persons: int) -> None:
 
 
 def release(slot: VisitSlot, persons: int) -> None:
-    """Give back ``persons`` places on the slot."""
+    """Give back ``persons`` places on the slot.
+
+    Never clamped at zero: the visit giving them back is locked (talent/locking.py), so the
+    places it holds are counted; a count below zero would mean drift, and the CHECK refuses it
+    rather than hide it (``talent check-integrity`` recomputes the counter).
+    """
     if persons == 0:
         return
     db.session.flush()
-    booked = _slots.c.persons_booked
     db.session.execute(
         _slots.update()
         .where(_slots.c.id == slot.id)
-        .values(persons_booked=sa.case((booked >= persons, booked - persons), else_=0))
+        .values(persons_booked=_slots.c.persons_booked - persons)
     )
     db.session.refresh(slot, ["persons_booked"])
 

@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from talent.audit.services import record_event
-from talent.errors import Conflict, InvalidState, ValidationFailed
+from talent.errors import AlreadyDone, InvalidState, ValidationFailed
 from talent.extensions import db
+from talent.locking import lock
 from talent.people.models import User
 from talent.schools.models import Student
 from talent.visits import reminders
@@ -36,6 +37,7 @@ FEEDBACK_DAYS = 30
 def tick_item(actor: User, item: ChecklistItem, *, done: bool, now: datetime) -> ChecklistItem:
     """Mark a checklist item done (or not done again). "Consents complete" is refused while
     a pupil lacks a consent; "participant list sent" sends the list to the host."""
+    lock(item)
     visit = item.visit
     if not visit.is_open:
         raise InvalidState(
@@ -46,7 +48,7 @@ def tick_item(actor: User, item: ChecklistItem, *, done: bool, now: datetime) ->
         db.session.flush()
         return item
     if item.done_at is not None:
-        return item
+        raise AlreadyDone(_l("This item was already ticked off."))
     if item.kind is ChecklistKind.CONSENTS:
         blockers = consent_blockers(visit)
         if blockers:
@@ -79,6 +81,7 @@ def record_attendance(
     now: datetime,
 ) -> LabVisit:
     """Record who came; a visit nobody came to is a no-show."""
+    lock(visit)
     if visit.state not in (VisitState.CONFIRMED, VisitState.COMPLETED, VisitState.NO_SHOW):
         raise InvalidState(
             _l(
@@ -97,6 +100,11 @@ def record_attendance(
             _l("Some ticked pupils are not on this visit. Reload the page and tick again."),
             field="present",
         )
+    if visit.attendance_recorded_at is not None and (
+        adults_attended == visit.adults_attended
+        and present == {p.student_id for p in visit.participants if p.attended}
+    ):
+        raise AlreadyDone(_l("This attendance was already saved."))
     for participant in visit.participants:
         participant.attended = participant.student_id in present
     visit.adults_attended = adults_attended
@@ -153,7 +161,7 @@ def give_feedback(
         raise ValidationFailed(_l("Choose a rating from 1 to 5."), field="rating")
     comment = clean_text(comment, limit=COMMENT_MAX, field="comment")
     if existing_feedback(visit, student=student, user=user) is not None:
-        raise Conflict(_l("You have already given feedback on this visit. Thank you!"))
+        raise AlreadyDone(_l("You have already given feedback on this visit. Thank you!"))
     feedback = VisitFeedback(
         visit_id=visit.id,
         student_id=student.id if student is not None else None,
@@ -167,7 +175,9 @@ def give_feedback(
         with db.session.begin_nested():
             db.session.flush()
     except sa.exc.IntegrityError as error:
-        raise Conflict(_l("You have already given feedback on this visit. Thank you!")) from error
+        raise AlreadyDone(
+            _l("You have already given feedback on this visit. Thank you!")
+        ) from error
     log.info("feedback %s on visit %s", feedback.id, visit.id)
     return feedback
 

@@ -10,8 +10,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from talent.audit.services import record_event
-from talent.errors import Conflict, InvalidState, ValidationFailed
+from talent.errors import AlreadyDone, InvalidState, ValidationFailed
 from talent.extensions import db
+from talent.locking import lock
 from talent.people.models import Role, User
 from talent.schools.models import SchoolClass
 from talent.visits import reminders
@@ -121,6 +122,9 @@ def propose_slot(
     actor: User, request: VisitRequest, slot: VisitSlot, *, message: str, now: datetime
 ) -> VisitProposal:
     """Answer an open request with one of the host's slots; the teacher is told."""
+    lock(request)
+    if any(proposal.slot_id == slot.id for proposal in request.proposals):
+        raise AlreadyDone(_l("You have already proposed this slot."))
     if request.state is not RequestState.OPEN:
         raise InvalidState(
             _l("This request is %(state)s and takes no proposals.", state=request.state.label)
@@ -149,8 +153,6 @@ def propose_slot(
             ),
             field="slot_id",
         )
-    if any(proposal.slot_id == slot.id for proposal in request.proposals):
-        raise Conflict(_l("You have already proposed this slot."), field="slot_id")
     proposal = VisitProposal(
         request=request, slot=slot, proposed_by=actor, message=message, created_at=now
     )
@@ -162,6 +164,9 @@ def propose_slot(
 
 
 def withdraw_request(actor: User, request: VisitRequest, *, now: datetime) -> VisitRequest:
+    lock(request)
+    if request.state is RequestState.WITHDRAWN:
+        raise AlreadyDone(_l("This request was already withdrawn."))
     if not request.state.can_become(RequestState.WITHDRAWN):
         raise InvalidState(
             _l("This request is %(state)s and cannot be withdrawn.", state=request.state.label)

@@ -18,8 +18,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager, joinedload
 
 from talent.audit.services import record_event, snapshot
-from talent.errors import ValidationFailed
+from talent.errors import AlreadyDone, ValidationFailed
 from talent.extensions import db
+from talent.locking import lock
 from talent.people.models import Organization, Role, RoleAssignment, User
 from talent.visits.models import TOPIC_MAX, LabSite, VisitSlot
 from talent.visits.services import capacity as places
@@ -212,6 +213,7 @@ def update_slot(
     now: datetime,
 ) -> VisitSlot:
     """Change a slot's topic, capacity or contact; its time stays (move the visits instead)."""
+    lock(slot)
     if slot.is_cancelled:
         raise ValidationFailed(_l("This slot is cancelled and cannot be changed."))
     before = snapshot(slot, ("topic", "capacity", "host_contact_id"))
@@ -240,6 +242,8 @@ def update_slot(
             _l("The host contact must be a host at %(org)s.", org=slot.site.organization.name),
             field="host_contact_id",
         )
+    if (topic, capacity, host_contact) == (slot.topic, slot.capacity, slot.host_contact):
+        raise AlreadyDone(_l("The slot already reads like this."))
     if capacity != slot.capacity and not places.set_capacity(slot, capacity):
         raise ValidationFailed(
             _l(

@@ -32,6 +32,7 @@ from talent.visits.views import (
     teacher_options,
     works_everywhere,
 )
+from talent.web.actions import act
 
 
 @bp.route("/requests")
@@ -123,17 +124,18 @@ def propose(request_id: int):
     form = ProposeForm(slots=_proposable_slots(found))
     if form.validate_on_submit():
         slot = db.session.get(VisitSlot, form.slot_id.data)
-        try:
-            policy.authorize(current_user, "visits.host", slot)
-            visit_requests.propose_slot(
+        policy.authorize(current_user, "visits.host", slot)
+        done = act(
+            lambda: visit_requests.propose_slot(
                 current_user, found, slot, message=form.message.data, now=utcnow()
-            )
-        except DomainError as error:
-            show_problems(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("Your proposal is sent to the teacher."), "success")
-            return redirect(url_for("visits.visit_request", request_id=found.id))
+            ),
+            form=form,
+            show=show_problems,
+            success=gettext("Your proposal is sent to the teacher."),
+            then=url_for("visits.visit_request", request_id=found.id),
+        )
+        if done:
+            return done
     return render_template(
         "visits/propose.html",
         visit_request=found,
@@ -154,15 +156,18 @@ def withdraw_request(request_id: int):
     found = load(VisitRequest, request_id, "visits.requests")
     policy.authorize(current_user, "visits.manage", found)
     form = EmptyForm()
+    back = url_for("visits.visit_request", request_id=request_id)
     if form.validate_on_submit():
-        try:
-            visit_requests.withdraw_request(current_user, found, now=utcnow())
-        except DomainError as error:
-            show_problems(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("The request is withdrawn."), "success")
-    return redirect(url_for("visits.visit_request", request_id=request_id))
+        done = act(
+            lambda: visit_requests.withdraw_request(current_user, found, now=utcnow()),
+            form=form,
+            show=show_problems,
+            success=gettext("The request is withdrawn."),
+            then=back,
+        )
+        if done:
+            return done
+    return redirect(back)
 
 
 # Blackouts --------------------------------------------------------------------------------------
@@ -221,7 +226,9 @@ def delete_blackout(blackout_id: int):
     found = load(SchoolBlackout, blackout_id, "visits.blackouts")
     form = EmptyForm()
     if form.validate_on_submit():
-        blackouts.remove_blackout(current_user, found, now=utcnow())
-        db.session.commit()
-        flash(gettext("The dates are removed."), "success")
+        return act(
+            lambda: blackouts.remove_blackout(current_user, found, now=utcnow()),
+            success=gettext("The dates are removed."),
+            then=url_for("visits.blackout_list"),
+        ) or redirect(url_for("visits.blackout_list"))
     return redirect(url_for("visits.blackout_list"))

@@ -35,6 +35,7 @@ from talent.visits.views import (
     show_problems,
     works_everywhere,
 )
+from talent.web.actions import act
 
 log = logging.getLogger(__name__)
 
@@ -260,21 +261,22 @@ def edit_slot(slot_id: int):
     found = load(VisitSlot, slot_id, "visits.host")
     form = SlotEditForm(obj=found, contacts=_contacts(found.site.organization_id))
     if form.validate_on_submit():
-        try:
-            slots.update_slot(
+        done = act(
+            lambda: slots.update_slot(
                 current_user,
                 found,
                 topic=form.topic.data,
                 capacity=form.capacity.data,
                 host_contact=_contact(form),
                 now=utcnow(),
-            )
-        except DomainError as error:
-            show_problems(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("The slot is saved."), "success")
-            return redirect(url_for("visits.slot", slot_id=found.id))
+            ),
+            form=form,
+            show=show_problems,
+            success=gettext("The slot is saved."),
+            then=url_for("visits.slot", slot_id=found.id),
+        )
+        if done:
+            return done
     return render_template("visits/slot_form.html", form=form, site=found.site, slot=found)
 
 
@@ -285,22 +287,19 @@ def cancel_slot(slot_id: int):
     found = load(VisitSlot, slot_id, "visits.host")
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
-            count = booking.cancel_slot(current_user, found, reason=form.reason.data, now=utcnow())
-        except DomainError as error:
-            show_problems(form, error)
-        else:
-            db.session.commit()
-            flash(
-                ngettext(
-                    "The slot is cancelled; %(num)d booking was cancelled and its teacher told.",
-                    "The slot is cancelled; %(num)d bookings were cancelled and their "
-                    "teachers told.",
-                    count,
-                ),
-                "success",
-            )
-            return redirect(url_for("visits.slot", slot_id=found.id))
+        done = act(
+            lambda: booking.cancel_slot(current_user, found, reason=form.reason.data, now=utcnow()),
+            form=form,
+            show=show_problems,
+            success=lambda count: ngettext(
+                "The slot is cancelled; %(num)d booking was cancelled and its teacher told.",
+                "The slot is cancelled; %(num)d bookings were cancelled and their teachers told.",
+                count,
+            ),
+            then=url_for("visits.slot", slot_id=found.id),
+        )
+        if done:
+            return done
     return render_template(
         "visits/reason.html",
         form=form,

@@ -52,6 +52,7 @@ from talent.visits.views import (
     teacher_options,
     works_everywhere,
 )
+from talent.web.actions import act
 
 log = logging.getLogger(__name__)
 
@@ -250,8 +251,8 @@ def edit_visit(visit_id: int):
         else None,
     )
     if form.validate_on_submit():
-        try:
-            booking.update_visit(
+        done = act(
+            lambda: booking.update_visit(
                 current_user,
                 found,
                 pupils=booking.load_pupils(found.school_class, form.pupils.data),
@@ -259,13 +260,14 @@ def edit_visit(visit_id: int):
                 adults_count=form.adults_count.data,
                 notes=form.notes.data,
                 now=utcnow(),
-            )
-        except DomainError as error:
-            show_problems(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("The visit is changed."), "success")
-            return redirect(url_for("visits.visit", visit_id=found.id))
+            ),
+            form=form,
+            show=show_problems,
+            success=gettext("The visit is changed."),
+            then=url_for("visits.visit", visit_id=found.id),
+        )
+        if done:
+            return done
     return render_template("visits/edit.html", visit=found, form=form)
 
 
@@ -290,14 +292,15 @@ def move(visit_id: int):
     form = MoveForm(slots=_move_choices(found))
     if form.validate_on_submit():
         target = db.session.get(VisitSlot, form.slot_id.data)
-        try:
-            booking.move_visit(current_user, found, target, now=utcnow())
-        except DomainError as error:
-            show_problems(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("The visit is moved. Everyone involved is told."), "success")
-            return redirect(url_for("visits.visit", visit_id=found.id))
+        done = act(
+            lambda: booking.move_visit(current_user, found, target, now=utcnow()),
+            form=form,
+            show=show_problems,
+            success=gettext("The visit is moved. Everyone involved is told."),
+            then=url_for("visits.visit", visit_id=found.id),
+        )
+        if done:
+            return done
     return render_template("visits/move.html", visit=found, form=form)
 
 
@@ -308,14 +311,17 @@ def cancel(visit_id: int):
     found = _visit(visit_id, "visits.cancel")
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
-            booking.cancel_visit(current_user, found, reason=form.reason.data, now=utcnow())
-        except DomainError as error:
-            show_problems(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("The visit is cancelled. Everyone involved is told."), "success")
-            return redirect(url_for("visits.visit", visit_id=found.id))
+        done = act(
+            lambda: booking.cancel_visit(
+                current_user, found, reason=form.reason.data, now=utcnow()
+            ),
+            form=form,
+            show=show_problems,
+            success=gettext("The visit is cancelled. Everyone involved is told."),
+            then=url_for("visits.visit", visit_id=found.id),
+        )
+        if done:
+            return done
     return render_template(
         "visits/reason.html",
         form=form,
@@ -332,15 +338,18 @@ def confirm(visit_id: int):
     """Confirm a booking, unless consents are missing."""
     found = _visit(visit_id, "visits.confirm")
     form = EmptyForm()
+    back = url_for("visits.visit", visit_id=visit_id)
     if form.validate_on_submit():
-        try:
-            booking.confirm_visit(current_user, found, now=utcnow())
-        except DomainError as error:
-            show_problems(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("The visit is confirmed. The teacher is told."), "success")
-    return redirect(url_for("visits.visit", visit_id=visit_id))
+        done = act(
+            lambda: booking.confirm_visit(current_user, found, now=utcnow()),
+            form=form,
+            show=show_problems,
+            success=gettext("The visit is confirmed. The teacher is told."),
+            then=back,
+        )
+        if done:
+            return done
+    return redirect(back)
 
 
 @bp.route("/<int:visit_id>/decline", methods=["GET", "POST"])
@@ -350,14 +359,17 @@ def decline(visit_id: int):
     found = _visit(visit_id, "visits.confirm")
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
-            booking.decline_visit(current_user, found, reason=form.reason.data, now=utcnow())
-        except DomainError as error:
-            show_problems(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("The visit is declined. The teacher is told why."), "success")
-            return redirect(url_for("visits.visit", visit_id=found.id))
+        done = act(
+            lambda: booking.decline_visit(
+                current_user, found, reason=form.reason.data, now=utcnow()
+            ),
+            form=form,
+            show=show_problems,
+            success=gettext("The visit is declined. The teacher is told why."),
+            then=url_for("visits.visit", visit_id=found.id),
+        )
+        if done:
+            return done
     return render_template(
         "visits/reason.html",
         form=form,
@@ -408,20 +420,21 @@ def attendance(visit_id: int):
         }
     form = AttendanceForm(pupils=[(p.student_id, p.student.name) for p in participants], data=data)
     if form.validate_on_submit():
-        try:
-            followup.record_attendance(
+        done = act(
+            lambda: followup.record_attendance(
                 current_user,
                 found,
                 present_ids=form.present.data,
                 adults_attended=form.adults_attended.data,
                 now=utcnow(),
-            )
-        except DomainError as error:
-            show_problems(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("Attendance is saved."), "success")
-            return redirect(url_for("visits.visit", visit_id=found.id))
+            ),
+            form=form,
+            show=show_problems,
+            success=gettext("Attendance is saved."),
+            then=url_for("visits.visit", visit_id=found.id),
+        )
+        if done:
+            return done
     return render_template("visits/attendance.html", visit=found, form=form)
 
 
