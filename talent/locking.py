@@ -34,13 +34,12 @@ class Gone(NotFound):
 def lock(record: Record) -> Record:
     """Lock the record's row for the rest of the transaction and read it again; return it.
 
-    Call it before changing anything on the record: a change not yet flushed would be
-    overwritten by the re-read, so that is refused loudly. Raises Gone when the row was
-    deleted meanwhile.
+    Changes this transaction made to it are flushed first, so the re-read keeps them. Raises
+    Gone when the row was deleted meanwhile.
     """
     state = sa.inspect(record)
     if state.modified:
-        raise RuntimeError(f"lock {record!r} before changing it, not after")
+        db.session.flush()
     mapper = state.mapper
     query = (
         sa.select(mapper)

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from talent.errors import Conflict, InvalidState, ValidationFailed
+from talent.errors import AlreadyDone, Conflict, InvalidState, ValidationFailed
 from talent.extensions import db
 from talent.mentoring.models import ConcernStatus, FeedbackSide, FeedbackStage, PairingState
 from talent.mentoring.services import feedback, reminders, safeguarding
@@ -48,7 +48,7 @@ def test_concern_follow_up_log_and_closing(mk):
     safeguarding.close_concern(coordinator, concern, outcome="Resolved with the school", now=NOW)
     assert [note.body for note in concern.notes] == ["Called the school"]
     assert concern.status is ConcernStatus.CLOSED
-    with pytest.raises(InvalidState):
+    with pytest.raises(AlreadyDone):
         safeguarding.close_concern(coordinator, concern, outcome="again", now=NOW)
     safeguarding.reopen_concern(coordinator, concern, now=NOW)
     assert concern.status is ConcernStatus.OPEN

@@ -152,7 +152,7 @@ def test_mentor_accepts_a_proposal_and_cannot_answer_twice(client, login, world,
     assert db.session.get(Pairing, proposal.id).state is PairingState.ACTIVE
     response = client.post(f"/mentoring/pairings/{proposal.id}/accept", follow_redirects=True)
     assert response.status_code == 200
-    assert "cannot become" in page(response)
+    assert "already active" in page(response)
 
 
 def test_another_mentor_cannot_answer_a_proposal(client, login, world, mk):

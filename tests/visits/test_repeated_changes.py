@@ -8,54 +8,22 @@ a request does, then all change it together. Run on SQLite and on PostgreSQL
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import timedelta
 
 import sqlalchemy as sa
 
 from talent.audit.models import AuditEvent
-from talent.errors import AlreadyDone
 from talent.extensions import db
 from talent.people.models import User
 from talent.reminders.models import Notification
 from talent.visits.models import LabVisit, VisitSlot, VisitState
 from talent.visits.services import booking
 from talent.visits.services.rules import consent_blockers
+from tests.support.concurrency import at_once
 from tests.visits.conftest import NOW, add_slot, give_consents
 
 TIMES = 10
-
-
-def _at_once(app, change) -> Counter:
-    """Run ``change(session_get)`` in TIMES threads at once; count outcomes by kind."""
-    barrier = threading.Barrier(TIMES)
-    outcomes: list[str] = []
-
-    def attempt() -> None:
-        with app.app_context(), app.test_request_context(headers={"Accept-Language": "en"}):
-            try:
-                barrier.wait(timeout=30)
-                change()
-                db.session.commit()
-                outcome = "done"
-            except AlreadyDone:
-                db.session.rollback()
-                outcome = "already done"
-            except Exception as error:  # noqa: BLE001 - reported by the assertion
-                db.session.rollback()
-                outcome = repr(error)
-            finally:
-                db.session.remove()
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=attempt) for _ in range(TIMES)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    db.session.expire_all()
-    return Counter(outcomes)
 
 
 def _audit(action: str) -> int:
@@ -96,7 +64,7 @@ def test_cancelling_ten_times_at_once_cancels_once(app, world, book):
         visit = db.session.get(LabVisit, visit_id)
         booking.cancel_visit(db.session.get(User, teacher_id), visit, reason="Bus strike", now=NOW)
 
-    assert _at_once(app, cancel) == {"done": 1, "already done": TIMES - 1}
+    assert at_once(app, cancel) == {"done": 1, "already done": TIMES - 1}
     assert _audit("lab_visit.cancel") == 1
     assert max(_notices("visits.cancelled").values()) == 1
     assert _persons_on(slot_id) == (0, 0)
@@ -109,7 +77,7 @@ def test_confirming_ten_times_at_once_tells_the_teacher_once(app, world, book):
         visit = db.session.get(LabVisit, visit_id)
         booking.confirm_visit(db.session.get(User, host_id), visit, now=NOW)
 
-    assert _at_once(app, confirm) == {"done": 1, "already done": TIMES - 1}
+    assert at_once(app, confirm) == {"done": 1, "already done": TIMES - 1}
     assert _audit("lab_visit.confirm") == 1
     assert list(_notices("visits.confirmed").values()) == [1]
 
@@ -130,7 +98,7 @@ def test_changing_the_group_ten_times_at_once_counts_the_places_once(app, world,
             now=NOW,
         )
 
-    assert _at_once(app, one_more_adult) == {"done": 1, "already done": TIMES - 1}
+    assert at_once(app, one_more_adult) == {"done": 1, "already done": TIMES - 1}
     assert _audit("lab_visit.change") == 1
     assert _persons_on(slot_id) == (12, 12)
 
@@ -144,7 +112,7 @@ def test_moving_ten_times_at_once_moves_once(app, world, book):
             db.session.get(User, teacher_id), visit, db.session.get(VisitSlot, other_id), now=NOW
         )
 
-    assert _at_once(app, move) == {"done": 1, "already done": TIMES - 1}
+    assert at_once(app, move) == {"done": 1, "already done": TIMES - 1}
     assert _audit("lab_visit.move") == 1
     assert max(_notices("visits.moved").values()) == 1
     assert _persons_on(slot_id) == (0, 0)
@@ -159,7 +127,7 @@ def test_cancelling_a_slot_ten_times_at_once_cancels_its_visits_once(app, world,
         slot = db.session.get(VisitSlot, slot_id)
         booking.cancel_slot(db.session.get(User, host_id), slot, reason="Lab flooded", now=NOW)
 
-    assert _at_once(app, cancel_slot) == {"done": 1, "already done": TIMES - 1}
+    assert at_once(app, cancel_slot) == {"done": 1, "already done": TIMES - 1}
     assert _audit("visit_slot.cancel") == 1
     assert _audit("lab_visit.cancel") == 1
     assert _persons_on(slot_id) == (0, 0)

@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from talent.audit.services import record_event
-from talent.errors import Conflict, InvalidState, NotAllowed, ValidationFailed
+from talent.errors import AlreadyDone, Conflict, InvalidState, NotAllowed, ValidationFailed
 from talent.extensions import db
+from talent.locking import lock
 from talent.mentoring.models import (
     MAX_CADENCE_DAYS,
     MIN_CADENCE_DAYS,
@@ -62,7 +63,9 @@ def _take_place(mentor: MentorProfile) -> bool:
 def _release_place(mentor_id: int) -> None:
     db.session.execute(
         sa.update(MentorProfile)
-        .where(MentorProfile.id == mentor_id, MentorProfile.open_pairings > 0)
+        # Not clamped at zero: the pairing is locked, so its place is counted; a count below
+        # zero would be drift, which the CHECK refuses rather than hides.
+        .where(MentorProfile.id == mentor_id)
         .values(open_pairings=MentorProfile.open_pairings - 1)
         .execution_options(synchronize_session=False)
     )
@@ -165,6 +168,14 @@ def _label(pairing: Pairing) -> str:
     return f"{pairing.mentor.name} – {pairing.mentee.name}"
 
 
+def _begin(pairing: Pairing, target: PairingState) -> None:
+    """Lock the pairing and read it again before deciding; AlreadyDone if it got to the
+    target state meanwhile (a double-click, a second scheduler, someone quicker)."""
+    lock(pairing)
+    if pairing.state is target:
+        raise AlreadyDone(_l("This pairing is already %(state)s.", state=target.label))
+
+
 def _move(
     actor: User | None, pairing: Pairing, target: PairingState, *, now: datetime, **fields
 ) -> None:
@@ -220,6 +231,7 @@ def _check_answerable(pairing: Pairing, *, now: datetime) -> None:
 
 def accept_pairing(actor: User, pairing: Pairing, *, now: datetime) -> None:
     """The mentor accepts a proposal before its deadline."""
+    _begin(pairing, PairingState.ACTIVE)
     _check_answerable(pairing, now=now)
     today = local_today(actor, now)
     if pairing.state is PairingState.PROPOSED and pairing.mentee.is_minor_on(today):
@@ -238,6 +250,7 @@ def accept_pairing(actor: User, pairing: Pairing, *, now: datetime) -> None:
 
 def decline_pairing(actor: User, pairing: Pairing, *, reason: str = "", now: datetime) -> None:
     """The mentor declines; the coordinator hears of it with the next suggestion."""
+    _begin(pairing, PairingState.DECLINED)
     _check_answerable(pairing, now=now)
     _move(
         actor,
@@ -252,6 +265,7 @@ def decline_pairing(actor: User, pairing: Pairing, *, reason: str = "", now: dat
 
 def lapse_pairing(pairing: Pairing, *, now: datetime) -> None:
     """A proposal nobody answered in time lapses (run by the scheduler)."""
+    _begin(pairing, PairingState.LAPSED)
     _move(None, pairing, PairingState.LAPSED, now=now)
     _tell_coordinator_of_refusal(pairing, now=now)
 
@@ -264,11 +278,13 @@ def _tell_coordinator_of_refusal(pairing: Pairing, *, now: datetime) -> None:
 
 
 def pause_pairing(actor: User, pairing: Pairing, *, now: datetime) -> None:
+    _begin(pairing, PairingState.PAUSED)
     _move(actor, pairing, PairingState.PAUSED, now=now)
 
 
 def resume_pairing(actor: User, pairing: Pairing, *, now: datetime) -> None:
     """Resume a paused pairing; cadence counts afresh from today."""
+    _begin(pairing, PairingState.ACTIVE)
     _move(
         actor,
         pairing,
@@ -282,12 +298,14 @@ def resume_pairing(actor: User, pairing: Pairing, *, now: datetime) -> None:
 
 
 def complete_pairing(actor: User, pairing: Pairing, *, now: datetime) -> None:
+    _begin(pairing, PairingState.COMPLETED)
     _move(actor, pairing, PairingState.COMPLETED, now=now)
     reminders.pairing_closed(pairing, now=now)
 
 
 def end_pairing_early(actor: User | None, pairing: Pairing, *, reason: str, now: datetime) -> None:
     """End a pairing before its planned end (or withdraw a proposal), saying why."""
+    _begin(pairing, PairingState.ENDED_EARLY)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(_l("Say why the pairing ends early."), field="reason")

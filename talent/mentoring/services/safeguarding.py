@@ -11,8 +11,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from talent.audit.services import record_event
-from talent.errors import InvalidState, ValidationFailed
+from talent.errors import AlreadyDone, ValidationFailed
 from talent.extensions import db
+from talent.locking import lock
 from talent.mentoring.models import Concern, ConcernNote, ConcernStatus, Pairing
 from talent.mentoring.services import reminders
 from talent.mentoring.services.pairings import pairing_options
@@ -36,13 +37,26 @@ def raise_concern(
     actor: User | None, pairing: Pairing, *, summary: str, details: str = "", now: datetime
 ) -> Concern:
     """Record a concern about a pairing and alert the programme's safeguarding lead."""
+    summary = _text(summary, field="summary", limit=200)
+    details = _text(details, field="details", limit=10_000, required=False)
+    lock(pairing)
+    raised_by = actor.id if actor is not None else None
+    same = sa.select(Concern.id).where(
+        Concern.pairing_id == pairing.id,
+        Concern.status == ConcernStatus.OPEN,
+        Concern.summary == summary,
+        Concern.details == details,
+        Concern.raised_by_id == raised_by if raised_by is not None else sa.true(),
+    )
+    if db.session.scalar(same.limit(1)) is not None:
+        raise AlreadyDone(_l("This concern is already recorded; the lead has been told."))
     concern = Concern(
         pairing=pairing,
-        raised_by_id=actor.id if actor is not None else None,
+        raised_by_id=raised_by,
         raised_at=now,
         lead_id=pairing.programme.safeguarding_lead_id,
-        summary=_text(summary, field="summary", limit=200),
-        details=_text(details, field="details", limit=10_000, required=False),
+        summary=summary,
+        details=details,
         status=ConcernStatus.OPEN,
     )
     db.session.add(concern)
@@ -56,12 +70,11 @@ def raise_concern(
 
 def add_concern_note(actor: User, concern: Concern, *, body: str, now: datetime) -> ConcernNote:
     """Add an entry to the concern's follow-up log."""
-    note = ConcernNote(
-        concern=concern,
-        author_id=actor.id,
-        written_at=now,
-        body=_text(body, field="body", limit=10_000),
-    )
+    body = _text(body, field="body", limit=10_000)
+    lock(concern)
+    if any((n.body, n.author_id) == (body, actor.id) for n in concern.notes):
+        raise AlreadyDone(_l("This note is already in the log."))
+    note = ConcernNote(concern=concern, author_id=actor.id, written_at=now, body=body)
     db.session.add(note)
     db.session.flush()
     record_event(actor, "concern.note", concern, now=now, label=f"pairing {concern.pairing_id}")
@@ -70,8 +83,9 @@ def add_concern_note(actor: User, concern: Concern, *, body: str, now: datetime)
 
 def close_concern(actor: User, concern: Concern, *, outcome: str, now: datetime) -> None:
     """Close a concern, recording what came of it."""
+    lock(concern)
     if concern.status is ConcernStatus.CLOSED:
-        raise InvalidState(_l("This concern is already closed."))
+        raise AlreadyDone(_l("This concern is already closed."))
     concern.outcome = _text(outcome, field="outcome", limit=1000)
     concern.status = ConcernStatus.CLOSED
     concern.closed_at = now
@@ -81,8 +95,9 @@ def close_concern(actor: User, concern: Concern, *, outcome: str, now: datetime)
 
 
 def reopen_concern(actor: User, concern: Concern, *, now: datetime) -> None:
+    lock(concern)
     if concern.status is ConcernStatus.OPEN:
-        return
+        raise AlreadyDone(_l("This concern is already open."))
     concern.status = ConcernStatus.OPEN
     concern.closed_at = None
     concern.closed_by_id = None

@@ -11,8 +11,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from talent.audit.services import record_event
-from talent.errors import InvalidState, NotAllowed, ValidationFailed
+from talent.errors import AlreadyDone, InvalidState, NotAllowed, ValidationFailed
 from talent.extensions import db
+from talent.locking import lock
 from talent.mentoring.models import (
     MAX_SESSION_MINUTES,
     MIN_SESSION_MINUTES,
@@ -60,6 +61,9 @@ def add_goal(actor: User, pairing: Pairing, *, title: str, now: datetime) -> Goa
         raise ValidationFailed(_l("Write the goal."), field="title")
     if len(title) > 200:
         raise ValidationFailed(_l("Keep the goal under 200 characters."), field="title")
+    lock(pairing)
+    if any(goal.title.casefold() == title.casefold() for goal in pairing.goals):
+        raise AlreadyDone(_l("This goal is already on the list."))
     if pairing.state not in (PairingState.ACTIVE, PairingState.PAUSED):
         raise InvalidState(_l("Goals can be added to active pairings only."))
     if len(pairing.goals) >= MAX_GOALS:
@@ -75,6 +79,7 @@ def add_goal(actor: User, pairing: Pairing, *, title: str, now: datetime) -> Goa
 
 def set_goal_status(actor: User, goal: Goal, status: GoalStatus, *, now: datetime) -> None:
     """Mark a goal achieved, dropped, or open again."""
+    lock(goal)
     if goal.status is status:
         return
     before = goal.status
@@ -150,6 +155,7 @@ def log_session(
     actor: User, pairing: Pairing, entry: SessionEntry, *, now: datetime
 ) -> MentoringSession:
     """Log a held session of an active pairing; cadence counts afresh from it."""
+    lock(pairing)
     if pairing.state is not PairingState.ACTIVE:
         raise InvalidState(
             _l(
@@ -160,6 +166,8 @@ def log_session(
     goals = _clean(entry, pairing, local_today(actor, now))
     session = MentoringSession(pairing=pairing, logged_by_id=actor.id, logged_at=now)
     _fill(session, entry, goals)
+    if _already_logged(session):
+        raise AlreadyDone(_l("This session is already in the log."))
     db.session.add(session)
     if pairing.last_session_on is None or session.held_on >= pairing.last_session_on:
         pairing.last_session_on = session.held_on
@@ -175,10 +183,23 @@ def log_session(
     return session
 
 
+def _already_logged(new: MentoringSession) -> bool:
+    """Whether the same person already logged this very session (the same form sent twice)."""
+    same = sa.select(MentoringSession.id).where(
+        MentoringSession.pairing_id == new.pairing.id,
+        MentoringSession.logged_by_id == new.logged_by_id,
+        MentoringSession.held_on == new.held_on,
+        MentoringSession.duration_minutes == new.duration_minutes,
+        MentoringSession.topics == new.topics,
+    )
+    return db.session.scalar(same.limit(1)) is not None
+
+
 def update_session(
     actor: User, session: MentoringSession, entry: SessionEntry, *, now: datetime
 ) -> None:
     """Correct a logged session the mentee has not confirmed yet."""
+    lock(session)
     if session.confirmed_at is not None:
         raise InvalidState(_l("The mentee has confirmed this session; it can no longer change."))
     pairing = session.pairing
@@ -204,6 +225,7 @@ def _refuse_mentor(session: MentoringSession, by: User | None) -> None:
 def confirm_session(session: MentoringSession, *, by: User | None, now: datetime) -> bool:
     """The mentee confirms a logged session; returns False if it was confirmed already."""
     _refuse_mentor(session, by)
+    lock(session)
     if session.confirmed_at is not None:
         return False
     session.confirmed_at = now
@@ -219,6 +241,7 @@ def dispute_session(
 ) -> None:
     """The mentee says a logged session is wrong; the mentor and coordinator can see why."""
     _refuse_mentor(session, by)
+    lock(session)
     if session.confirmed_at is not None:
         raise InvalidState(_l("This session is already confirmed."))
     comment = (comment or "").strip()
@@ -226,6 +249,8 @@ def dispute_session(
         raise ValidationFailed(_l("Say what is wrong."), field="comment")
     if len(comment) > 500:
         raise ValidationFailed(_l("Keep this under 500 characters."), field="comment")
+    if session.disputed_at is not None and session.dispute_comment == comment:
+        raise AlreadyDone(_l("You have already said what is wrong; the mentor can see it."))
     session.disputed_at = now
     session.dispute_comment = comment
     db.session.flush()
@@ -246,6 +271,7 @@ def plan_session(
     now: datetime,
 ) -> PlannedSession:
     """Plan the next session; both calendars show it and both sides get a reminder."""
+    lock(pairing)
     if pairing.state is not PairingState.ACTIVE:
         raise InvalidState(_l("Sessions can be planned on active pairings only."))
     if starts_at is None:
@@ -270,6 +296,13 @@ def plan_session(
     place = (place or "").strip()
     if len(place) > 300:
         raise ValidationFailed(_l("Keep this under 300 characters."), field="place")
+    already = sa.select(PlannedSession.id).where(
+        PlannedSession.pairing_id == pairing.id,
+        PlannedSession.starts_at == starts_at,
+        PlannedSession.cancelled_at.is_(None),
+    )
+    if db.session.scalar(already.limit(1)) is not None:
+        raise AlreadyDone(_l("A session is already planned at this time."))
     planned = PlannedSession(
         pairing=pairing,
         starts_at=starts_at,
@@ -287,8 +320,9 @@ def plan_session(
 
 
 def cancel_planned_session(actor: User, planned: PlannedSession, *, now: datetime) -> None:
+    lock(planned)
     if planned.cancelled_at is not None:
-        return
+        raise AlreadyDone(_l("This session was already cancelled."))
     if planned.starts_at <= now:
         raise InvalidState(_l("This session has already started."))
     planned.cancelled_at = now

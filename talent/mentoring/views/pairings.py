@@ -36,6 +36,7 @@ from talent.mentoring.services.profiles import get_or_404, local_today
 from talent.mentoring.services.safeguarding import open_concern_counts
 from talent.mentoring.views import bp, current_page, hours_text, url_with_id
 from talent.mentoring.views.profiles import _load_mentee
+from talent.web.actions import act
 from talent.web.forms import show_error_on_form
 
 #: How many ranked mentors the matching page shows.
@@ -233,15 +234,10 @@ def _act(pairing_id: int, permission: str, action, success: str):
     """Run one state change from a button; a refused change is explained on the pairing page."""
     pairing = load_pairing_or_404(pairing_id)
     policy.authorize(current_user, permission, pairing)
-    try:
-        action(current_user, pairing, now=utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "danger")
-    else:
-        db.session.commit()
-        flash(success, "success")
-    return redirect(url_for("mentoring.pairing", pairing_id=pairing_id))
+    back = url_for("mentoring.pairing", pairing_id=pairing_id)
+    return act(
+        lambda: action(current_user, pairing, now=utcnow()), success=success, then=back
+    ) or redirect(back)
 
 
 @bp.route("/pairings/<int:pairing_id>/accept", methods=["POST"])
@@ -264,16 +260,16 @@ def decline(pairing_id: int):
     policy.authorize(current_user, "mentoring.pairing.respond", pairing)
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
-            service.decline_pairing(
+        done = act(
+            lambda: service.decline_pairing(
                 current_user, pairing, reason=form.reason.data or "", now=utcnow()
-            )
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("You declined. The coordinator will find another mentor."), "info")
-            return redirect(url_for("mentoring.index"))
+            ),
+            form=form,
+            success=gettext("You declined. The coordinator will find another mentor."),
+            then=url_for("mentoring.index"),
+        )
+        if done:
+            return done
     return render_template("mentoring/reason.html", form=form, pairing=pairing, action="decline")
 
 
@@ -320,14 +316,16 @@ def end_early(pairing_id: int):
     pairing = load_pairing_or_404(pairing_id)
     form = RequiredReasonForm()
     if form.validate_on_submit():
-        try:
-            service.end_pairing_early(current_user, pairing, reason=form.reason.data, now=utcnow())
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("The pairing has ended."), "info")
-            return redirect(url_for("mentoring.pairing", pairing_id=pairing.id))
+        done = act(
+            lambda: service.end_pairing_early(
+                current_user, pairing, reason=form.reason.data, now=utcnow()
+            ),
+            form=form,
+            success=gettext("The pairing has ended."),
+            then=url_for("mentoring.pairing", pairing_id=pairing.id),
+        )
+        if done:
+            return done
     return render_template("mentoring/reason.html", form=form, pairing=pairing, action="end")
 
 
