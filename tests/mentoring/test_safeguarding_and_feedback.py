@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from talent.errors import AlreadyDone, Conflict, InvalidState, ValidationFailed
+from talent.errors import AlreadyDone, InvalidState, ValidationFailed
 from talent.extensions import db
 from talent.mentoring.models import ConcernStatus, FeedbackSide, FeedbackStage, PairingState
 from talent.mentoring.services import feedback, reminders, safeguarding
@@ -87,7 +87,7 @@ def test_feedback_once_per_side_and_stage(mk):
         by=mentee.user,
         now=later,
     )
-    with pytest.raises(Conflict):
+    with pytest.raises(AlreadyDone):
         feedback.give_feedback(
             pairing,
             stage=FeedbackStage.MID,

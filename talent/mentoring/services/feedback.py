@@ -9,8 +9,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from talent.audit.services import record_event
-from talent.errors import Conflict, InvalidState, ValidationFailed
+from talent.errors import AlreadyDone, InvalidState, ValidationFailed
 from talent.extensions import db
+from talent.locking import lock
 from talent.mentoring.models import FeedbackSide, FeedbackStage, Pairing, PairingFeedback
 from talent.mentoring.services.cadence import feedback_stage_due
 from talent.mentoring.services.profiles import local_today
@@ -46,8 +47,9 @@ def give_feedback(
     comment = (comment or "").strip()
     if len(comment) > 1000:
         raise ValidationFailed(_l("Keep this under 1000 characters."), field="comment")
+    lock(pairing)
     if given(pairing, stage, side) is not None:
-        raise Conflict(_l("This feedback has already been given. Thank you!"))
+        raise AlreadyDone(_l("This feedback has already been given. Thank you!"))
     feedback = PairingFeedback(
         pairing_id=pairing.id,
         stage=stage,
@@ -61,7 +63,7 @@ def give_feedback(
     try:
         db.session.flush()
     except IntegrityError as error:
-        raise Conflict(_l("This feedback has already been given. Thank you!")) from error
+        raise AlreadyDone(_l("This feedback has already been given. Thank you!")) from error
     record_event(by, "feedback.give", feedback, now=now, label=pairing.label)
     return feedback
 

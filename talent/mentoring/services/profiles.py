@@ -13,8 +13,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from talent.audit.services import record_event, snapshot
-from talent.errors import Conflict, NotFound, ValidationFailed
+from talent.errors import AlreadyDone, Conflict, NotFound, ValidationFailed
 from talent.extensions import db
+from talent.locking import lock
 from talent.mentoring.models import (
     MAX_CADENCE_DAYS,
     MAX_CAPACITY,
@@ -47,6 +48,7 @@ MAX_TAGS = 20
 MAX_TAG_LENGTH = 50
 _TAG_SEPARATORS = re.compile(r"[,;\n]+")
 
+MENTEE_FIELDS = ("interests", "languages", "goals", "contact_email")
 PROFILE_FIELDS = ("organization_id", "expertise", "languages", "capacity", "is_accepting")
 VETTING_FIELDS = (
     "police_certificate_on",
@@ -124,6 +126,8 @@ def save_mentor_profile(
             _l("Capacity must be between 0 and %(max)d mentees.", max=MAX_CAPACITY),
             field="capacity",
         )
+    # The account is the aggregate: two saves of one person's profile take turns.
+    lock(user)
     profile = mentor_profile_of(user)
     creating = profile is None
     if creating:
@@ -191,6 +195,7 @@ def record_vetting(
     ):
         if value is not None and value > today:
             raise ValidationFailed(_l("This date is in the future."), field=name)
+    lock(profile)
     before = snapshot(profile, VETTING_FIELDS)
     if police_certificate_expires_on != profile.police_certificate_expires_on:
         profile.expiry_warned_for = None
@@ -265,6 +270,7 @@ def save_mentee_profile(
             raise ValidationFailed(_l("Choose either a pupil or a researcher."))
         if user is not None and Role.RESEARCHER not in user.roles:
             raise ValidationFailed(_l("Only researchers and pupils can be mentees."))
+        lock(student if student is not None else user)
         existing = db.session.scalar(
             sa.select(MenteeProfile.id).where(
                 MenteeProfile.student_id == student.id
@@ -273,7 +279,7 @@ def save_mentee_profile(
             )
         )
         if existing is not None:
-            raise Conflict(_l("This person already has a mentee profile."))
+            raise AlreadyDone(_l("This person already has a mentee profile."))
         profile = MenteeProfile(
             kind=MenteeKind.PUPIL if student is not None else MenteeKind.RESEARCHER,
             student=student,
@@ -281,6 +287,10 @@ def save_mentee_profile(
             created_at=now,
         )
         db.session.add(profile)
+        before = None
+    else:
+        lock(profile)
+        before = snapshot(profile, MENTEE_FIELDS)
     profile.interests = parse_tags(interests, field="interests")
     profile.languages = _check_languages(languages)
     profile.goals = goals.strip()
@@ -292,6 +302,8 @@ def save_mentee_profile(
         profile,
         now=now,
         label=profile.name,
+        before=before,
+        after=None if creating else snapshot(profile, MENTEE_FIELDS),
     )
     return profile
 
