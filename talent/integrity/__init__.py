@@ -11,10 +11,11 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
+import sqlalchemy as sa
+
 from talent.db import utcnow
 from talent.extensions import db
 from talent.integrity.checks import Check, Counter, Drift
-from talent.locking import lock_all
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +41,10 @@ def find_drift(*, now: datetime | None = None) -> list[Drift]:
 def repair_counters(drifts: Sequence[Drift]) -> list[Drift]:
     """Set each repairable drifted counter to the value its rows give; flush, not commit.
 
-    Each row is locked (in id order per table) and recounted under its lock, so a booking
-    that committed since the check is counted, and one still running waits for the repair.
-    Returns the repairs made, with the value stored before and the value stored now.
+    The rows of each counter are locked together, in id order (as ``lock_all`` would, so that
+    two repairs cannot deadlock), read again and recounted under the lock: a booking that
+    committed since the check is counted, and one still running waits for the repair. Returns
+    the repairs made, with the value stored before and the value stored now.
     """
     counters = {check.check: check for check in all_checks() if isinstance(check, Counter)}
     by_counter: dict[str, list[int]] = {}
@@ -52,18 +54,29 @@ def repair_counters(drifts: Sequence[Drift]) -> list[Drift]:
     repaired = []
     for name, row_ids in by_counter.items():
         counter = counters[name]
-        records = [db.session.get(counter.model, row_id) for row_id in sorted(row_ids)]
-        for record in lock_all([record for record in records if record is not None]):
-            repair = _repair(counter, record)
+        records = _lock_rows(counter.model, row_ids)
+        values = counter.recount(db.session, [record.id for record in records])
+        for record in records:
+            repair = _repair(counter, record, values.get(record.id, counter.default))
             if repair is not None:
                 repaired.append(repair)
     db.session.flush()
     return repaired
 
 
-def _repair(counter: Counter, record) -> Drift | None:
+def _lock_rows(model, row_ids: list[int]) -> list:
+    query = (
+        sa.select(model)
+        .where(model.id.in_(row_ids))
+        .order_by(model.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return list(db.session.scalars(query))
+
+
+def _repair(counter: Counter, record, computed) -> Drift | None:
     stored = getattr(record, counter.column)
-    computed = counter.recount(db.session, record.id)
     bound = getattr(record, counter.limit) if counter.limit else None
     if not counter.drifted(stored, computed) or not counter.fits(computed, bound):
         return None

@@ -2,8 +2,8 @@
 recomputed by one GROUP BY query, and the age arithmetic the rules about minors need.
 
 A check is a plain function ``check(session, now) -> list[Drift]``. A ``Counter`` is such a
-function too, and can also recount one row, which is what ``--repair`` does under the row's
-lock.
+function too, and can also recount given rows, which is what ``--repair`` does under their
+locks.
 """
 
 from __future__ import annotations
@@ -97,11 +97,12 @@ class Counter:
         """Whether the value may be stored: within the CHECK's bound, if there is one."""
         return bound is None or 0 <= value <= bound
 
-    def recount(self, session: Session, row_id: int):
-        """The value the rows give the counter of one row now."""
+    def recount(self, session: Session, row_ids: list[int]) -> dict[int, Any]:
+        """The values the rows give the counters of these rows now (rows without any are
+        left out: they get ``default``)."""
         counts = self.counted().subquery()
-        value = session.scalar(sa.select(counts.c.value).where(counts.c.key == row_id))
-        return self.default if value is None else value
+        query = sa.select(counts.c.key, counts.c.value).where(counts.c.key.in_(row_ids))
+        return dict(session.execute(query).all())
 
     def drifted(self, stored, computed) -> bool:
         return stored < computed if self.at_least else stored != computed

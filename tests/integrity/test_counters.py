@@ -38,7 +38,8 @@ def test_a_slot_counting_fewer_persons_than_its_visits_hold_is_listed(world, che
         f"visits.persons_booked: visit slot {slot_id}: says persons_booked = 0, "
         f"the rows say {booked}" in result.output
     )
-    assert "1 drifts found" in result.output
+    assert "1 drifts found in" in result.output
+    assert "(1 of them counters that --repair sets right)" in result.output
 
 
 def test_a_mentor_counting_wrong_open_pairings_is_listed(world, check):
@@ -150,7 +151,7 @@ def test_repair_sets_every_drifted_counter_and_a_second_run_is_clean(world, chec
         f"persons_booked = {booked - 1} → {booked}" in repaired.output
     )
     assert repaired.output.count("✓ repaired") == 5
-    assert "Every drifted counter was repaired." in repaired.output
+    assert "5 counters repaired; nothing else drifted." in repaired.output
     db.session.expire_all()
     assert db.session.get(VisitSlot, slot_id).persons_booked == booked
     assert db.session.get(MentorProfile, mentor_id).open_pairings == pairings
@@ -174,7 +175,7 @@ def test_repair_leaves_a_counter_whose_rows_exceed_the_capacity_and_fails(world,
     assert f"✓ repaired courses.seats_taken: course {course_id}" in result.output
     assert f"visits.slot_within_capacity: visit slot {slot_id}: says capacity 1" in result.output
     assert "repaired visits.persons_booked" not in result.output
-    assert "2 drifts found" in result.output
+    assert "1 counters repaired; 2 drifts left for a person to fix." in result.output
     db.session.expire_all()
     assert db.session.get(VisitSlot, slot_id).persons_booked == 1
     assert sorted(d.check for d in find_drift(now=NOW)) == [
