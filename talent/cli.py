@@ -84,8 +84,10 @@ def check_deploy() -> None:
 
 def register(app: Flask) -> None:
     from talent.generate.command import generate_command
+    from talent.integrity.command import check_integrity_command
     from talent.reminders.commands import reminders_cli, scheduler_command
 
     for command in (create_admin, seed_demo, check_deploy, reminders_cli, scheduler_command):
         app.cli.add_command(command)
     app.cli.add_command(generate_command)
+    app.cli.add_command(check_integrity_command)
