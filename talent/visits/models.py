@@ -144,8 +144,11 @@ VISIT_STATE_LABELS = {
     VisitState.NO_SHOW: _l("no-show"),
 }
 
-#: States whose persons are counted in the slot's ``persons_booked``.
-HOLDING_STATES = frozenset({VisitState.REQUESTED, VisitState.CONFIRMED, VisitState.COMPLETED})
+#: States whose persons are counted in the slot's ``persons_booked``. A no-show held its places
+#: until the visit began (attendance is recorded after that, when places no longer matter).
+HOLDING_STATES = frozenset(
+    {VisitState.REQUESTED, VisitState.CONFIRMED, VisitState.COMPLETED, VisitState.NO_SHOW}
+)
 #: States in which the visit still lies ahead and may be changed, moved or cancelled.
 OPEN_VISIT_STATES = frozenset({VisitState.REQUESTED, VisitState.CONFIRMED})
 
