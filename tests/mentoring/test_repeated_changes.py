@@ -29,6 +29,7 @@ from talent.people.models import User
 from talent.reminders.models import Notification
 from tests.mentoring.conftest import NOW, TODAY
 from tests.support.concurrency import at_once
+from tests.support.integrity import assert_integrity_clean
 
 TIMES = 10
 
@@ -86,6 +87,7 @@ def test_answering_a_proposal_ten_times_at_once_answers_once(app, proposal, answ
     assert _audit(f"pairing.{final.value}") == 1
     assert max(_notices("mentoring.proposal_answered").values()) == 1
     assert _load_and_count(mentor_id) == ((2, 2) if state else (1, 1))
+    assert_integrity_clean(now=NOW)
 
 
 def test_lapsing_a_proposal_from_three_schedulers_lapses_it_once(app, proposal):
@@ -97,6 +99,7 @@ def test_lapsing_a_proposal_from_three_schedulers_lapses_it_once(app, proposal):
     assert at_once(app, lapse, 3) == {"done": 1, "already done": 2}
     assert _audit("pairing.lapsed") == 1
     assert _load_and_count(mentor_id) == (1, 1)
+    assert_integrity_clean(now=NOW)
 
 
 @pytest.fixture
@@ -122,6 +125,7 @@ def test_logging_the_same_session_ten_times_at_once_logs_it_once(app, running):
     assert at_once(app, log_it, TIMES) == {"done": 1, "already done": TIMES - 1}
     assert db.session.scalar(sa.select(sa.func.count(MentoringSession.id))) == 1
     assert _audit("session.log") == 1
+    assert_integrity_clean(now=NOW)
 
 
 def test_adding_the_same_goal_and_planning_the_same_session_ten_times_adds_one(app, running):
@@ -146,3 +150,4 @@ def test_adding_the_same_goal_and_planning_the_same_session_ten_times_adds_one(a
     db.session.close()
     assert at_once(app, plan, TIMES) == {"done": 1, "already done": TIMES - 1}
     assert db.session.scalar(sa.select(sa.func.count(PlannedSession.id))) == 1
+    assert_integrity_clean(now=NOW)

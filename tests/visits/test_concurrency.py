@@ -11,6 +11,7 @@ from talent.schools.models import SchoolClass, Student
 from talent.visits.models import LabVisit, VisitSlot
 from talent.visits.services import booking
 from talent.visits.services.capacity import SlotFull
+from tests.support.integrity import assert_integrity_clean
 from tests.visits.conftest import NOW, add_slot
 
 THREADS = 12
@@ -82,3 +83,4 @@ def test_simultaneous_bookings_never_exceed_capacity(app, world, make):
     visits = db.session.query(LabVisit).filter_by(slot_id=slot_id).all()
     assert slot.persons_booked == sum(visit.persons for visit in visits) == booked * 6
     assert slot.persons_booked <= slot.capacity
+    assert_integrity_clean(now=NOW)

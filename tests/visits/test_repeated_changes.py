@@ -21,6 +21,7 @@ from talent.visits.models import LabVisit, VisitSlot, VisitState
 from talent.visits.services import booking
 from talent.visits.services.rules import consent_blockers
 from tests.support.concurrency import at_once
+from tests.support.integrity import assert_integrity_clean
 from tests.visits.conftest import NOW, add_slot, give_consents
 
 TIMES = 10
@@ -68,6 +69,7 @@ def test_cancelling_ten_times_at_once_cancels_once(app, world, book):
     assert _audit("lab_visit.cancel") == 1
     assert max(_notices("visits.cancelled").values()) == 1
     assert _persons_on(slot_id) == (0, 0)
+    assert_integrity_clean(now=NOW)
 
 
 def test_confirming_ten_times_at_once_tells_the_teacher_once(app, world, book):
@@ -80,6 +82,7 @@ def test_confirming_ten_times_at_once_tells_the_teacher_once(app, world, book):
     assert at_once(app, confirm) == {"done": 1, "already done": TIMES - 1}
     assert _audit("lab_visit.confirm") == 1
     assert list(_notices("visits.confirmed").values()) == [1]
+    assert_integrity_clean(now=NOW)
 
 
 def test_changing_the_group_ten_times_at_once_counts_the_places_once(app, world, book):
@@ -101,6 +104,7 @@ def test_changing_the_group_ten_times_at_once_counts_the_places_once(app, world,
     assert at_once(app, one_more_adult) == {"done": 1, "already done": TIMES - 1}
     assert _audit("lab_visit.change") == 1
     assert _persons_on(slot_id) == (12, 12)
+    assert_integrity_clean(now=NOW)
 
 
 def test_moving_ten_times_at_once_moves_once(app, world, book):
@@ -118,6 +122,7 @@ def test_moving_ten_times_at_once_moves_once(app, world, book):
     assert _persons_on(slot_id) == (0, 0)
     assert _persons_on(other_id) == (11, 11)
     assert db.session.get(LabVisit, visit_id).state is VisitState.REQUESTED
+    assert_integrity_clean(now=NOW)
 
 
 def test_cancelling_a_slot_ten_times_at_once_cancels_its_visits_once(app, world, book):
@@ -132,3 +137,4 @@ def test_cancelling_a_slot_ten_times_at_once_cancels_its_visits_once(app, world,
     assert _audit("lab_visit.cancel") == 1
     assert _persons_on(slot_id) == (0, 0)
     assert db.session.get(LabVisit, visit_id).state is VisitState.CANCELLED
+    assert_integrity_clean(now=NOW)
