@@ -43,7 +43,8 @@ def _is_repeated(local: datetime, zone: ZoneInfo) -> bool:
 
 
 def _skipped_hour(local: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The wall-clock span the clocks jumped over, around ``local`` that lies inside it."""
+    """Where the clocks jump from and to (02:00 and 03:00 in Oslo), for a ``local`` time that
+    falls in between."""
     before = local.replace(tzinfo=zone, fold=0).utcoffset()
     after = local.replace(tzinfo=zone, fold=1).utcoffset()
     # The change happened at an instant between these two readings; find it to the second.
