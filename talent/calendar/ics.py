@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 from flask import Response
 from icalendar import Alarm, Calendar, Event
@@ -16,13 +15,14 @@ PRODUCT_ID = "-//Talent//Programme platform//EN"
 
 
 def _event(item: CalendarEvent, stamp: datetime) -> Event:
-    zone = ZoneInfo(item.zone)
     event = Event()
     event.add("uid", f"{item.uid}@talent")
-    event.add("dtstamp", stamp)
+    event.add("dtstamp", stamp.astimezone(UTC))
     event.add("summary", item.title)
-    event.add("dtstart", item.starts_at.astimezone(zone))
-    event.add("dtend", item.ends_at.astimezone(zone))
+    # In UTC (…Z): a local time with a TZID cannot tell the two passes of the repeated autumn
+    # hour apart, and clients read VTIMEZONE blocks differently; an instant is an instant.
+    event.add("dtstart", item.starts_at.astimezone(UTC))
+    event.add("dtend", item.ends_at.astimezone(UTC))
     if item.location:
         event.add("location", item.location)
     if item.description:
@@ -39,17 +39,20 @@ def _event(item: CalendarEvent, stamp: datetime) -> Event:
     return event
 
 
-def build_calendar(events: Iterable[CalendarEvent], *, name: str, now: datetime) -> bytes:
-    """An iCalendar document with the events, their time zones and alarms."""
+def build_calendar(
+    events: Iterable[CalendarEvent], *, name: str, now: datetime, zone: str
+) -> bytes:
+    """An iCalendar document with the events and their alarms, times in UTC; ``zone`` is only
+    the hint for applications that show a calendar in the zone it was made for."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", zone)
     for item in events:
         calendar.add_component(_event(item, now))
-    calendar.add_missing_timezones()
     return calendar.to_ical()
 
 
@@ -60,7 +63,7 @@ def _filename(title: str) -> str:
 
 def event_download(event: CalendarEvent, *, now: datetime) -> Response:
     """A response that downloads one event as an .ics file (for every event page)."""
-    body = build_calendar([event], name=event.title, now=now)
+    body = build_calendar([event], name=event.title, now=now, zone=event.zone)
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="{_filename(event.title)}"'
     return response

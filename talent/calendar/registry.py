@@ -27,7 +27,7 @@ class CalendarEvent:
     title: str
     starts_at: datetime
     ends_at: datetime
-    #: The zone the event happens in; its times are written with this TZID.
+    #: The zone the event happens in: the display hint of its .ics download (times are UTC).
     zone: str = "Europe/Oslo"
     location: str = ""
     description: str = ""

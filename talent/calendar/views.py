@@ -44,6 +44,7 @@ def feed(token: str):
         services.feed_events(found, now=now),
         name=gettext("Talent: %(name)s", name=found.user.name),
         now=now,
+        zone=found.user.timezone,
     )
     response = current_app.response_class(body, mimetype="text/calendar")
     response.headers["Cache-Control"] = "private, max-age=300"

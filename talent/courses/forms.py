@@ -221,6 +221,8 @@ class CourseForm(FlaskForm):
 
 
 class SessionForm(FlaskForm):
+    # Whether it ends after it starts is judged on the UTC times (talent.clock.span_to_utc):
+    # in the repeated autumn hour, 02:40–02:10 is a 30-minute session.
     title = StringField(_l("Title"), filters=[strip_text], validators=[Length(max=200)])
     starts_at = _moment(_l("Starts"))
     ends_at = _moment(_l("Ends"))
@@ -230,10 +232,6 @@ class SessionForm(FlaskForm):
         validators=[Length(max=200)],
         description=_l("Leave empty for the course's venue."),
     )
-
-    def validate_ends_at(self, field) -> None:
-        if self.starts_at.data and field.data and field.data <= self.starts_at.data:
-            raise ValidationError(_l("The session must end after it starts."))
 
 
 class CopyCourseForm(FlaskForm):

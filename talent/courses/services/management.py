@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from talent.audit.services import record_event, snapshot
+from talent.clock import span_to_utc, to_utc
 from talent.courses import notices
 from talent.courses.models import (
     APPLICANT_ROLES,
@@ -221,10 +222,31 @@ def save_course(
     return course
 
 
+def _shifted(moment: datetime, days: int, zone: ZoneInfo) -> datetime:
+    """The same wall-clock time ``days`` later in ``zone``, as typed (naive local)."""
+    return moment.astimezone(zone).replace(tzinfo=None) + timedelta(days=days)
+
+
 def _local_shift(moment: datetime, days: int, zone: ZoneInfo) -> datetime:
-    """The same wall-clock time ``days`` later in ``zone``, in UTC."""
-    local = moment.astimezone(zone).replace(tzinfo=None) + timedelta(days=days)
-    return local.replace(tzinfo=zone).astimezone(UTC)
+    """The same wall-clock time ``days`` later in ``zone``, in UTC; refused when the clocks
+    skip that time on the new day."""
+    return to_utc(_shifted(moment, days, zone), zone, field="starts_on")
+
+
+def _shifted_session(session: CourseSession, days: int, zone: ZoneInfo) -> CourseSession:
+    starts_at, ends_at = span_to_utc(
+        _shifted(session.starts_at, days, zone),
+        _shifted(session.ends_at, days, zone),
+        zone,
+        fields=("starts_on", "starts_on"),
+    )
+    return CourseSession(
+        title=session.title,
+        location=session.location,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        attendance_code=new_attendance_code(),
+    )
 
 
 def _participants(course: Course) -> list[CourseEnrollment]:
@@ -352,16 +374,7 @@ def copy_course(actor: User, course: Course, *, starts_on: date, now: datetime) 
         created_at=now,
         updated_at=now,
     )
-    copy.sessions = [
-        CourseSession(
-            title=session.title,
-            location=session.location,
-            starts_at=_local_shift(session.starts_at, days, zone),
-            ends_at=_local_shift(session.ends_at, days, zone),
-            attendance_code=new_attendance_code(),
-        )
-        for session in course.sessions
-    ]
+    copy.sessions = [_shifted_session(session, days, zone) for session in course.sessions]
     db.session.add(copy)
     db.session.flush()
     record_event(

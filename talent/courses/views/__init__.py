@@ -4,7 +4,7 @@ Routes only; the services hold the rules and the policy decides access."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -82,11 +82,6 @@ def _until(start: datetime, end: datetime) -> str:
 
 def page_number() -> int:
     return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-
-
-def to_utc(local: datetime, zone: str) -> datetime:
-    """A wall-clock time typed in a form, read in ``zone``, as aware UTC."""
-    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
 def to_local(moment: datetime | None, zone: str) -> datetime | None:

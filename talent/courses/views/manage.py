@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from talent.auth import policy
 from talent.auth.guards import permission_required
+from talent.clock import span_to_utc, to_utc
 from talent.courses.forms import (
     AttendanceForm,
     CopyCourseForm,
@@ -30,7 +31,7 @@ from talent.courses.services import (
     management,
     messages,
 )
-from talent.courses.views import PER_PAGE, bp, page_number, refuse, to_local, to_utc
+from talent.courses.views import PER_PAGE, bp, page_number, refuse, to_local
 from talent.db import utcnow
 from talent.errors import DomainError
 from talent.extensions import db
@@ -111,8 +112,12 @@ def _details(form: CourseForm) -> management.CourseDetails:
         timezone=zone,
         starts_on=form.starts_on.data,
         ends_on=form.ends_on.data,
-        enrollment_opens_at=to_utc(form.enrollment_opens_at.data, zone),
-        enrollment_closes_at=to_utc(form.enrollment_closes_at.data, zone),
+        enrollment_opens_at=to_utc(
+            form.enrollment_opens_at.data, zone, field="enrollment_opens_at"
+        ),
+        enrollment_closes_at=to_utc(
+            form.enrollment_closes_at.data, zone, field="enrollment_closes_at"
+        ),
         capacity=form.capacity.data,
         admission_mode=form.admission_mode.data,
         institution_quota=form.institution_quota.data,
@@ -200,15 +205,20 @@ def overview(course_id: int):
 
 
 def _save_session(form: SessionForm, course: Course, session: CourseSession | None):
-    zone = course.timezone
     try:
+        starts_at, ends_at = span_to_utc(
+            form.starts_at.data,
+            form.ends_at.data,
+            course.timezone,
+            fields=("starts_at", "ends_at"),
+        )
         management.save_session(
             current_user,
             course,
             session,
             title=form.title.data or "",
-            starts_at=to_utc(form.starts_at.data, zone),
-            ends_at=to_utc(form.ends_at.data, zone),
+            starts_at=starts_at,
+            ends_at=ends_at,
             location=form.location.data or "",
             now=utcnow(),
         )

@@ -3,9 +3,6 @@ planning the next session, and feedback."""
 
 from __future__ import annotations
 
-from datetime import UTC
-from zoneinfo import ZoneInfo
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
@@ -13,6 +10,7 @@ from flask_login import current_user
 from talent.auth import policy
 from talent.auth.guards import permission_required, public
 from talent.calendar.ics import event_download
+from talent.clock import to_utc
 from talent.db import utcnow
 from talent.errors import DomainError
 from talent.extensions import db
@@ -168,10 +166,6 @@ def confirm_by_link(token: str):
     return render_template("mentoring/confirm.html", session=session, form=form)
 
 
-def _local(naive, user):
-    return naive.replace(tzinfo=ZoneInfo(user.timezone)).astimezone(UTC)
-
-
 @bp.route("/pairings/<int:pairing_id>/plan", methods=["GET", "POST"])
 @permission_required("mentoring.sessions.log")
 def plan(pairing_id: int):
@@ -184,7 +178,7 @@ def plan(pairing_id: int):
             service.plan_session(
                 current_user,
                 pairing,
-                starts_at=_local(form.starts_at.data, current_user),
+                starts_at=to_utc(form.starts_at.data, current_user.timezone, field="starts_at"),
                 duration_minutes=form.duration_minutes.data,
                 mode=SessionMode(form.mode.data),
                 place=form.place.data or "",

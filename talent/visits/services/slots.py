@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager, joinedload
 
 from talent.audit.services import record_event, snapshot
+from talent.clock import span_to_utc, to_utc
 from talent.errors import AlreadyDone, ValidationFailed
 from talent.extensions import db
 from talent.locking import lock
@@ -58,14 +59,6 @@ def _check_plan(site: LabSite, plan: SlotPlan, *, now: datetime, zone: ZoneInfo)
         raise ValidationFailed(_l("Give the time the slot starts."), field="start")
     if plan.end is None:
         raise ValidationFailed(_l("Give the time the slot ends."), field="end")
-    if plan.end <= plan.start:
-        raise ValidationFailed(
-            _l(
-                "The slot ends before it starts. Give an end time after %(start)s.",
-                start=plan.start.strftime("%H:%M"),
-            ),
-            field="end",
-        )
     if plan.capacity is None or plan.capacity < 1:
         raise ValidationFailed(
             _l("A slot needs room for at least one person. Give the capacity in persons."),
@@ -83,7 +76,7 @@ def _check_plan(site: LabSite, plan: SlotPlan, *, now: datetime, zone: ZoneInfo)
         )
     if not 1 <= plan.weeks <= MAX_WEEKS:
         raise ValidationFailed(_l("Repeat for 1 to %(max)d weeks.", max=MAX_WEEKS), field="weeks")
-    if at_local(plan.first_day, plan.start, zone) <= now:
+    if to_utc(datetime.combine(plan.first_day, plan.start), zone, field="start") <= now:
         raise ValidationFailed(
             _l("This time lies in the past. Give a date and time from now on."),
             field="first_day",
@@ -109,14 +102,32 @@ def _check_plan(site: LabSite, plan: SlotPlan, *, now: datetime, zone: ZoneInfo)
 def occurrences(
     plan: SlotPlan, zone: ZoneInfo
 ) -> tuple[list[tuple[datetime, datetime]], list[date]]:
-    """The (start, end) in UTC of every week's slot, and the days skipped."""
+    """The (start, end) in UTC of every week's slot, and the days skipped.
+
+    Raises ValidationFailed when a week's start or end falls in the hour the clocks skip, or
+    a slot would end before it starts (judged in UTC: see talent.clock for the autumn hour).
+    """
     times, skipped = [], []
     for week in range(plan.weeks):
         day = plan.first_day + timedelta(weeks=week)
         if day in plan.skip_days:
             skipped.append(day)
             continue
-        times.append((at_local(day, plan.start, zone), at_local(day, plan.end, zone)))
+        starts_at, ends_at = span_to_utc(
+            datetime.combine(day, plan.start),
+            datetime.combine(day, plan.end),
+            zone,
+            fields=("start", "end"),
+        )
+        if ends_at <= starts_at:
+            raise ValidationFailed(
+                _l(
+                    "The slot ends before it starts. Give an end time after %(start)s.",
+                    start=plan.start.strftime("%H:%M"),
+                ),
+                field="end",
+            )
+        times.append((starts_at, ends_at))
     return times, skipped
 
 
