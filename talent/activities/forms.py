@@ -19,6 +19,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from talent.activities.models import MAX_HOURS, REPORT_MAX, TITLE_MAX, ActivityKind
 from talent.web.forms import CHOOSE_FROM_LIST, TOO_LONG, select_choices, strip_text
+from talent.web.submissions import OnceForm
 
 BAD_DATE = _l("Type the date as year, month and day, like 2026-11-10.")
 BAD_HOURS = _l("Type the hours as a number, like 1.5.")
@@ -75,7 +76,7 @@ def kind_choices() -> list[tuple[str, object]]:
     return [(kind.value, kind.label) for kind in ActivityKind]
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(OnceForm):
     kind = _select(_l("Kind"), coerce=_optional(str), validators=[InputRequired(CHOOSE_FROM_LIST)])
     title = StringField(
         _l("Title"),

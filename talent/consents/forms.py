@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from talent.consents.models import ConsentKind, ConsentMethod
 from talent.consents.services import has_control_characters
 from talent.web.forms import CHOOSE_FROM_LIST, select_choices
+from talent.web.submissions import OnceForm
 
 BAD_DATE = _l("Type the date as a year, month and day, like 2027-07-31.")
 
@@ -52,7 +53,7 @@ def set_choices(field: SelectField, pairs: Iterable) -> None:
     field.choices = select_choices(pairs)
 
 
-class GuardianForm(FlaskForm):
+class GuardianForm(OnceForm):
     name = StringField(
         _l("Name"),
         filters=[strip],
@@ -68,7 +69,7 @@ class GuardianForm(FlaskForm):
     phone = StringField(_l("Phone"), filters=[strip], validators=[Optional(), Length(max=40)])
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(OnceForm):
     kind = select(_l("Consent for"), [(k.value, k.label) for k in ConsentKind], ConsentKind)
     guardian_id = select(_l("Given by guardian"), [], optional(int), validators=[Optional()])
     given_by = StringField(

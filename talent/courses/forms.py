@@ -44,6 +44,7 @@ from talent.courses.services.enrollment import MAX_MOTIVATION
 from talent.courses.services.messages import MAX_BODY, MAX_SUBJECT
 from talent.people.models import OrganizationKind, Role
 from talent.web.forms import CHOOSE_FROM_LIST, select_choices, strip_text
+from talent.web.submissions import OnceForm
 from talent.web.widgets import QuickSelect
 
 FORMAT_LABELS = {
@@ -125,7 +126,7 @@ def _moment(label, **kwargs) -> DateTimeLocalField:
     )
 
 
-class CourseForm(FlaskForm):
+class CourseForm(OnceForm):
     title = StringField(
         _l("Title"), filters=[strip_text], validators=[DataRequired(), Length(max=200)]
     )
@@ -220,7 +221,7 @@ class CourseForm(FlaskForm):
             raise ValidationError(_l("Enrollment must close after it opens."))
 
 
-class SessionForm(FlaskForm):
+class SessionForm(OnceForm):
     # Whether it ends after it starts is judged on the UTC times (talent.clock.span_to_utc):
     # in the repeated autumn hour, 02:40–02:10 is a 30-minute session.
     title = StringField(_l("Title"), filters=[strip_text], validators=[Length(max=200)])
@@ -234,7 +235,7 @@ class SessionForm(FlaskForm):
     )
 
 
-class CopyCourseForm(FlaskForm):
+class CopyCourseForm(OnceForm):
     starts_on = _date(
         _l("First day of the copy"),
         description=_l("Sessions and the enrollment window move by the same number of days."),

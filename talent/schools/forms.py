@@ -19,6 +19,7 @@ from talent.schools.services import (
     school_year_label,
 )
 from talent.web.forms import CHOOSE_FROM_LIST, TOO_LONG, select_choices, strip_text
+from talent.web.submissions import OnceForm
 
 BAD_DATE = _l("Type the date as a year, month and day, like 2010-05-17.")
 
@@ -93,7 +94,7 @@ class _DateField(DateField):
             raise ValueError(str(BAD_DATE)) from error
 
 
-class StudentForm(FlaskForm):
+class StudentForm(OnceForm):
     name = StringField(
         _l("Name"),
         filters=[strip_text],

@@ -25,6 +25,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from talent.visits.models import MAX_MINIMUM_AGE, MAX_SITE_CAPACITY, TEXT_MAX, TOPIC_MAX
 from talent.web.forms import CHOOSE_FROM_LIST, TOO_LONG, select_choices, strip_text
+from talent.web.submissions import OnceForm
 from talent.web.widgets import QuickSelect
 
 BAD_DATE = _l("Type the date as year, month and day, like 2026-11-10.")
@@ -345,7 +346,7 @@ class FeedbackForm(FlaskForm):
 # Requests and blackouts ----------------------------------------------------------------------
 
 
-class RequestForm(FlaskForm):
+class RequestForm(OnceForm):
     class_id = _select(_l("Class"), validators=[InputRequired(CHOOSE_FROM_LIST)])
     teacher_id = _select(_l("Responsible teacher"), validators=[InputRequired(CHOOSE_FROM_LIST)])
     topic = StringField(
@@ -386,7 +387,7 @@ class ProposeForm(FlaskForm):
         _with_choices(self.slot_id, slots, _l("— Choose one of your slots —"))
 
 
-class BlackoutForm(FlaskForm):
+class BlackoutForm(OnceForm):
     school_id = _select(_l("School"), validators=[InputRequired(CHOOSE_FROM_LIST)])
     starts_on = _DateField(_l("First day"), validators=[InputRequired(BAD_DATE)])
     ends_on = _DateField(_l("Last day"), validators=[InputRequired(BAD_DATE)])

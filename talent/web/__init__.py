@@ -6,6 +6,7 @@ from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from talent.db import sqlite_write_intent
+from talent.web import submissions
 from talent.web.navigation import navigation_for
 from talent.web.request_class import TalentRequest
 
@@ -58,3 +59,4 @@ def init_app(app: Flask) -> None:
         return response
 
     app.context_processor(lambda: {"navigation": navigation_for})
+    submissions.init_app(app)
