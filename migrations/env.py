@@ -1,5 +1,7 @@
 """Alembic environment: runs inside the Flask app (flask db / talent db) on its engine."""
 
+from contextlib import contextmanager, nullcontext
+
 from alembic import context
 from flask import current_app
 
@@ -35,9 +37,45 @@ def run_migrations_online():
     conf_args.setdefault("render_item", render_item)
     conf_args.setdefault("process_revision_directives", skip_empty_revision)
     with target_db.engine.connect() as connection:
+        on_sqlite = connection.dialect.name == "sqlite"
+        if on_sqlite:
+            # talent.db sends BEGIN itself, so SQLite's DDL is transactional too: the migrations
+            # of one command commit together, or, when one fails, not at all.
+            conf_args["transactional_ddl"] = True
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
-        with context.begin_transaction():
+        foreign_keys_off = sqlite_foreign_keys_off(connection) if on_sqlite else nullcontext()
+        with foreign_keys_off, context.begin_transaction():
             context.run_migrations()
+            if on_sqlite:
+                refuse_broken_foreign_keys(connection)
+
+
+@contextmanager
+def sqlite_foreign_keys_off(connection):
+    """Switch SQLite's foreign keys off while migrating.
+
+    A batch operation recreates a table (copy, drop, rename); with foreign keys on, dropping
+    the old table deletes or nulls its children's rows through ON DELETE CASCADE and SET NULL,
+    or fails on RESTRICT. The PRAGMA does nothing inside a transaction, so it is sent on the
+    driver's connection before the migrations begin theirs; talent.db turns foreign keys on
+    for every new connection, and this one goes back to the pool with them on again.
+    """
+    driver = connection.connection.driver_connection
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        driver.execute("PRAGMA foreign_keys=ON")
+
+
+def refuse_broken_foreign_keys(connection):
+    """Fail, and so roll the migrations back, if they left a row pointing at no parent."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        listed = ", ".join(
+            f"{table} row {row} -> {parent}" for table, row, parent, _ in broken[:10]
+        )
+        raise RuntimeError(f"the migrations left {len(broken)} broken foreign keys: {listed}")
 
 
 if context.is_offline_mode():

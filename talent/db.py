@@ -125,7 +125,9 @@ def _end_reads_with_commit(conn):
     transaction that only read, COMMIT and ROLLBACK do the same; the rollback that follows
     finds the connection idle and leaves the statements prepared.
     """
-    if not conn.info.pop(_ONLY_READ, False) or conn.invalidated or conn.closed:
+    # An invalidated connection is asked nothing, not even its info: that would raise
+    # PendingRollbackError in the middle of the rollback it asks for.
+    if conn.invalidated or conn.closed or not conn.info.pop(_ONLY_READ, False):
         return
     dbapi_connection = conn.connection.dbapi_connection
     if dbapi_connection.info.transaction_status == _IN_TRANSACTION:

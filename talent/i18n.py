@@ -74,6 +74,28 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
+    return _language_asked_for()
+
+
+def note_user_language(user) -> None:
+    """Keep the language of the user this request serves, for :func:`language_without_database`
+    (a rollback expires the user's attributes, and reading them again needs the database)."""
+    g.user_language = user.language
+
+
+def language_without_database() -> str:
+    """This request's language as far as it is known without the database: the one already
+    chosen, else the user's, else the one chosen this session, else the browser's."""
+    chosen = getattr(babel_request_state(), "babel_locale", None)
+    if chosen is not None:
+        return str(chosen)
+    if g.get("user_language") in current_app.config["LANGUAGES"]:
+        return g.user_language
+    return _language_asked_for()
+
+
+def _language_asked_for() -> str:
+    languages = current_app.config["LANGUAGES"]
     chosen = session.get(LANGUAGE_SESSION_KEY)
     if chosen in languages:
         return chosen

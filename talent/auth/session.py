@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from talent.extensions import db
+from talent.i18n import note_user_language
 from talent.people.models import User
 
 #: Every request reads its user with the roles, in one query built once: building the statement
@@ -28,4 +29,5 @@ def load_user_from_session_id(session_id: str) -> User | None:
         return None
     if not hmac.compare_digest(user.session_token, token):
         return None
+    note_user_language(user)
     return user
