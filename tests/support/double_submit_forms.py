@@ -6,20 +6,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
 
-from talent.calendar import services as calendar
-from talent.consents.models import Consent, ConsentKind, ConsentMethod
-from talent.courses.models import AdmissionMode
-from talent.courses.models import EnrollmentState as CourseEnrollmentState
-from talent.db import utcnow
-from talent.extensions import db
-from talent.mentoring.models import ConcernStatus, PairingState
 from talent.people.models import Role
-from talent.programmes.models import EnrollmentState as ProgrammeEnrollmentState
-from talent.visits.models import VisitSlot
 from tests import factories
 from tests.routes_world import ANONYMOUS
+from tests.support.double_submit_world import (
+    active_programme_enrollment,
+    another_class,
+    another_slot,
+    close_concern,
+    consent_to_the_programme,
+    consent_to_the_visit,
+    course_session_now,
+    day,
+    deactivate_victim,
+    free_seats,
+    moment,
+    offer_seat,
+    pause_pairing,
+    propose_pairing,
+    selection_course,
+    slot_in_the_request_window,
+    teacher_feed,
+)
 
 #: The routes of tests/test_routes.py's table that are pages with a form posting to themselves
 #: (listed there as GET); the POST-only routes are the table's POST routes.
@@ -124,113 +133,6 @@ def actor_of(route, submit: Submit) -> str:
     return next(who for who in ACTOR_PREFERENCE if who in route.allowed)
 
 
-def _offer_seat(w):
-    w.enrollment.state = CourseEnrollmentState.OFFERED
-    w.enrollment.offer_expires_at = utcnow() + timedelta(days=2)
-
-
-def _free_seats(w):
-    w.course.capacity = 5
-
-
-def _selection_course(w):
-    w.course.admission_mode = AdmissionMode.SELECTION
-
-
-def _course_session_now(w):
-    session = w.course.sessions[0]
-    session.starts_at, session.ends_at = (
-        utcnow() - timedelta(minutes=10),
-        utcnow() + timedelta(hours=2),
-    )
-
-
-def _propose_pairing(w):
-    w.pairing.state = PairingState.PROPOSED
-    w.pairing.respond_by = utcnow() + timedelta(days=5)
-    w.pairing.responded_at = None
-
-
-def _pause_pairing(w):
-    w.pairing.state = PairingState.PAUSED
-
-
-def _close_concern(w):
-    w.concern.status = ConcernStatus.CLOSED
-    w.concern.closed_at = utcnow()
-
-
-def _consent(pupil, kind, guardian):
-    db.session.add(
-        Consent(
-            student=pupil,
-            kind=kind,
-            guardian=guardian,
-            given_by=guardian.name,
-            given_at=utcnow() - timedelta(days=5),
-            method=ConsentMethod.PAPER,
-            expires_on=utcnow().date() + timedelta(days=200),
-        )
-    )
-
-
-def _consent_to_the_visit(w):
-    for participant in w.visit.participants:
-        if participant.student is not w.pupil:
-            _consent(participant.student, ConsentKind.LAB_VISITS, w.guardian)
-
-
-def _consent_to_the_programme(w):
-    _consent(w.pupil, ConsentKind.PROGRAMME, w.guardian)
-
-
-def _active_programme_enrollment(w):
-    w.programme_enrollment.state = ProgrammeEnrollmentState.ACTIVE
-    w.programme.places_taken = 1
-
-
-def _slot(w, starts_at):
-    w.other_slot = VisitSlot(
-        site=w.site,
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(hours=2),
-        capacity=30,
-        persons_booked=0,
-        topic="Cells again",
-        host_contact=w.users[Role.HOST],
-    )
-    db.session.add(w.other_slot)
-
-
-def _another_slot(w):
-    _slot(w, w.slot.starts_at + timedelta(days=1))
-
-
-def _slot_in_the_request_window(w):
-    _slot(w, (utcnow() + timedelta(days=25)).replace(hour=9, minute=0, second=0, microsecond=0))
-
-
-def _another_class(w):
-    w.other_class = factories.school_class(w.school, "3STA")
-    w.other_pupil = factories.student(w.other_class, "Ola Nordmann")
-
-
-def _deactivate_victim(w):
-    w.victim.is_active = False
-
-
-def _teacher_feed(w):
-    calendar.replace_feed(w.users[Role.TEACHER], now=utcnow())
-
-
-def _day(days: int) -> str:
-    return (date.today() + timedelta(days=days)).isoformat()
-
-
-def _moment(days: int, hour: int = 10) -> str:
-    return f"{_day(days)}T{hour:02d}:00"
-
-
 def _pupil_page(w):
     return f"/pupils/{w.pupil.id}"
 
@@ -261,7 +163,7 @@ SUBMITS: dict[str, Submit] = {
     # Pages that are forms --------------------------------------------------------------------
     "activities.new": Submit(
         page=lambda w: f"/activities/new?class_id={w.school_class.id}",
-        values=lambda w: {"pupils": [str(w.pupil.id)], "starts_on": _day(-2), "ends_on": _day(-2)},
+        values=lambda w: {"pupils": [str(w.pupil.id)], "starts_on": day(-2), "ends_on": day(-2)},
     ),
     "auth.forgot_password": Submit(
         actor=ANONYMOUS, values=lambda w: {"email": w.users[TEACHER].email}
@@ -272,36 +174,36 @@ SUBMITS: dict[str, Submit] = {
     ),
     "consents.edit_guardian": Submit(values=lambda w: {"phone": "+4791234567"}),
     "consents.new_guardian": Submit(values=lambda w: {"phone": "+4791234567"}),
-    "consents.record": Submit(values=lambda w: {"given_on": _day(-1), "expires_on": _day(300)}),
-    "courses.apply": Submit(prepare=_selection_course, values=lambda w: {"send": "Send"}),
+    "consents.record": Submit(values=lambda w: {"given_on": day(-1), "expires_on": day(300)}),
+    "courses.apply": Submit(prepare=selection_course, values=lambda w: {"send": "Send"}),
     "courses.new": Submit(
         values=lambda w: {
-            "starts_on": _day(40),
-            "ends_on": _day(41),
-            "enrollment_opens_at": _moment(1),
-            "enrollment_closes_at": _moment(20),
+            "starts_on": day(40),
+            "ends_on": day(41),
+            "enrollment_opens_at": moment(1),
+            "enrollment_closes_at": moment(20),
         }
     ),
     "courses.new_session": Submit(
-        values=lambda w: {"starts_at": _moment(11, 9), "ends_at": _moment(11, 12)}
+        values=lambda w: {"starts_at": moment(11, 9), "ends_at": moment(11, 12)}
     ),
     "courses.session_attendance": Submit(
-        prepare=_course_session_now,
+        prepare=course_session_now,
         url=lambda w: f"/courses/sessions/{w.course.sessions[0].id}/attendance",
     ),
-    "mentoring.decline": Submit(prepare=_propose_pairing),
+    "mentoring.decline": Submit(prepare=propose_pairing),
     "mentoring.edit_programme": Submit(values=_renamed("name")),
-    "mentoring.log_session": Submit(values=lambda w: {"held_on": _day(-1)}),
+    "mentoring.log_session": Submit(values=lambda w: {"held_on": day(-1)}),
     "mentoring.mentor": Submit(values=lambda w: {"expertise": "oncology, immunology"}),
-    "mentoring.plan": Submit(values=lambda w: {"starts_at": _moment(7)}),
+    "mentoring.plan": Submit(values=lambda w: {"starts_at": moment(7)}),
     "people.edit_user": Submit(values=_renamed("name")),
     "privacy.erase": Submit(values=lambda w: {"confirm": "y"}),
-    "programmes.complete": Submit(prepare=_active_programme_enrollment),
+    "programmes.complete": Submit(prepare=active_programme_enrollment),
     "schools.edit_class": Submit(values=lambda w: {"name": "2STB"}),
     "schools.edit_student": Submit(values=_renamed("name")),
     "schools.new_student": Submit(values=lambda w: {"birth_date": "2010-05-17"}),
     "visits.book": Submit(
-        prepare=_another_class,
+        prepare=another_class,
         url=_book_url,
         values=lambda w: {
             "pupils": [str(w.other_pupil.id)],
@@ -310,17 +212,17 @@ SUBMITS: dict[str, Submit] = {
         },
     ),
     "visits.edit_slot": Submit(values=_renamed("topic")),
-    "visits.move": Submit(prepare=_another_slot),
+    "visits.move": Submit(prepare=another_slot),
     "visits.new_slot": Submit(
         values=lambda w: {
-            "first_day": _day(21),
+            "first_day": day(21),
             "start": "09:00",
             "end": "11:00",
             "weeks": "1",
             "skip_days": "",
         }
     ),
-    "visits.propose": Submit(prepare=_slot_in_the_request_window),
+    "visits.propose": Submit(prepare=slot_in_the_request_window),
     # Buttons and small forms on another page --------------------------------------------------
     "activities.delete": Submit(page=lambda w: f"/activities/{w.doomed_activity.id}"),
     # The researcher's password and language change; nobody else of the world is affected.
@@ -331,17 +233,17 @@ SUBMITS: dict[str, Submit] = {
     ),
     "auth.switch_language": Submit(page=lambda w: "/", actor=Role.RESEARCHER),
     "calendar.replace": Submit(page=lambda w: "/profile"),
-    "calendar.revoke": Submit(page=lambda w: "/profile", prepare=_teacher_feed),
+    "calendar.revoke": Submit(page=lambda w: "/profile", prepare=teacher_feed),
     "consents.delete_guardian": Submit(page=lambda w: f"/pupils/{w.pupil.id}/consents"),
     "consents.send_link": Submit(page=lambda w: f"/pupils/{w.pupil.id}/consents"),
-    "courses.enroll": Submit(page=_course_page, prepare=_free_seats),
+    "courses.enroll": Submit(page=_course_page, prepare=free_seats),
     "courses.withdraw": Submit(page=_course_page, actor="victim"),
-    "courses.accept": Submit(page=_course_page, actor="victim", prepare=_offer_seat),
-    "courses.decline": Submit(page=_course_page, actor="victim", prepare=_offer_seat),
+    "courses.accept": Submit(page=_course_page, actor="victim", prepare=offer_seat),
+    "courses.decline": Submit(page=_course_page, actor="victim", prepare=offer_seat),
     "courses.check_in": Submit(
         page=_course_page,
         actor="victim",
-        prepare=_course_session_now,
+        prepare=course_session_now,
         values=lambda w: {"code": w.course.sessions[0].attendance_code},
     ),
     "courses.delete_session": Submit(page=lambda w: f"/courses/{w.course.id}/overview"),
@@ -350,30 +252,30 @@ SUBMITS: dict[str, Submit] = {
     "ledger.retry": Submit(page=lambda w: "/ledger/"),
     "ledger.cancel": Submit(page=lambda w: "/ledger/"),
     "ledger.send_test": Submit(page=lambda w: "/ledger/"),
-    "mentoring.accept": Submit(page=_pairing_page, prepare=_propose_pairing),
+    "mentoring.accept": Submit(page=_pairing_page, prepare=propose_pairing),
     "mentoring.add_goal": Submit(page=_pairing_page),
     "mentoring.goal_status": Submit(page=_pairing_page, values=lambda w: {"status": "achieved"}),
     "mentoring.cancel_planned": Submit(page=_pairing_page),
     "mentoring.confirm": Submit(page=_pairing_page, actor=Role.STUDENT),
     "mentoring.pause": Submit(page=_pairing_page),
-    "mentoring.resume": Submit(page=_pairing_page, prepare=_pause_pairing),
+    "mentoring.resume": Submit(page=_pairing_page, prepare=pause_pairing),
     "mentoring.complete": Submit(page=lambda w: f"/mentoring/pairings/{w.closing_pairing.id}"),
     "mentoring.close_concern": Submit(page=lambda w: f"/mentoring/concerns/{w.concern.id}"),
     "mentoring.reopen_concern": Submit(
-        page=lambda w: f"/mentoring/concerns/{w.concern.id}", prepare=_close_concern
+        page=lambda w: f"/mentoring/concerns/{w.concern.id}", prepare=close_concern
     ),
     "mentoring.concern_note": Submit(page=lambda w: f"/mentoring/concerns/{w.concern.id}"),
     "mentoring.vetting": Submit(
         page=lambda w: f"/mentoring/mentors/{w.mentor_profile.user_id}",
-        values=lambda w: {"safeguarding_training_on": _day(-3)},
+        values=lambda w: {"safeguarding_training_on": day(-3)},
     ),
     "people.deactivate": Submit(page=lambda w: f"/admin/users/{w.victim.id}"),
     "people.reactivate": Submit(
-        page=lambda w: f"/admin/users/{w.victim.id}", prepare=_deactivate_victim
+        page=lambda w: f"/admin/users/{w.victim.id}", prepare=deactivate_victim
     ),
     "privacy.export_json": Submit(page=lambda w: f"/privacy/pupils/{w.pupil.id}"),
     "programmes.activate": Submit(
-        page=lambda w: f"/programmes/{w.programme.id}", prepare=_consent_to_the_programme
+        page=lambda w: f"/programmes/{w.programme.id}", prepare=consent_to_the_programme
     ),
     "reminders.mark_all_read": Submit(page=lambda w: "/inbox"),
     "reminders.mark_read": Submit(page=lambda w: "/inbox"),
@@ -381,11 +283,11 @@ SUBMITS: dict[str, Submit] = {
     "reports.recompute": Submit(page=lambda w: "/reports/"),
     "rosters.save": Submit(page=lambda w: f"/rosters/imports/{w.saved_import.id}"),
     "rosters.discard": Submit(page=lambda w: f"/rosters/imports/{w.discarded_import.id}"),
-    "schools.move_student": Submit(page=_pupil_page, prepare=_another_class),
+    "schools.move_student": Submit(page=_pupil_page, prepare=another_class),
     "schools.remove_student": Submit(page=lambda w: f"/pupils/{w.doomed_pupil.id}"),
     "timeline.left_school": Submit(page=lambda w: f"/pupils/{w.pupil.id}/timeline"),
     "visits.checklist": Submit(page=_visit_page),
-    "visits.confirm": Submit(page=_visit_page, prepare=_consent_to_the_visit),
+    "visits.confirm": Submit(page=_visit_page, prepare=consent_to_the_visit),
     "visits.delete_blackout": Submit(page=lambda w: "/visits/blackouts"),
     "visits.withdraw_request": Submit(page=lambda w: f"/visits/requests/{w.doomed_request.id}"),
     "mentoring.confirm_by_link": Submit(actor=ANONYMOUS),
