@@ -37,6 +37,8 @@ def lock(record: Record) -> Record:
     Changes this transaction made to it are flushed first, so the re-read keeps them. Raises
     Gone when the row was deleted meanwhile.
     """
+    # The logged-in user comes as Flask-Login's proxy; lock the user it stands for.
+    record = getattr(record, "_get_current_object", lambda: record)()
     state = sa.inspect(record)
     if state.modified:
         db.session.flush()

@@ -24,6 +24,7 @@ from talent.calendar import services as calendar
 from talent.consents import links as consent_links
 from talent.consents.models import Consent, ConsentKind, ConsentMethod, Guardian
 from talent.courses.models import AdmissionMode, Course, CourseFormat, CourseSession
+from talent.courses.models import EnrollmentState as CourseEnrollmentState
 from talent.courses.services import certificates
 from talent.courses.services import enrollment as course_enrollment
 from talent.courses.services.management import new_attendance_code
@@ -227,6 +228,7 @@ def build_world(make) -> SimpleNamespace:
     w.course = _course(now)
     w.enrollment = course_enrollment.enroll(w.victim, w.course, now=now)
     w.certified_enrollment = course_enrollment.enroll(feed_owner, w.course, now=now)
+    w.certified_enrollment.state = CourseEnrollmentState.COMPLETED  # certificates are for these
     w.certificate_code = certificates.display_code(
         certificates.issue_certificate(w.certified_enrollment, now=now).code
     )
@@ -331,6 +333,7 @@ def build_world(make) -> SimpleNamespace:
         duration_minutes=60,
         mode=SessionMode.VIDEO,
     )
+    w.pairing.last_session_on = w.mentoring_session.held_on
     db.session.add_all([w.goal, w.planned, w.doomed_planned, w.concern, w.mentoring_session])
     db.session.flush()
     secret = current_app.config["SECRET_KEY"]

@@ -11,9 +11,10 @@ from flask_babel import lazy_gettext as _l
 from talent.audit.services import record_event, snapshot
 from talent.auth.models import LoginAttempt
 from talent.auth.passwords import hash_password, verify_password
-from talent.errors import NotAllowed, ValidationFailed
+from talent.errors import AlreadyDone, NotAllowed, ValidationFailed
 from talent.extensions import db
 from talent.i18n import is_timezone
+from talent.locking import lock
 from talent.people.models import User
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,9 @@ def set_password(user: User, password: str, *, now: datetime) -> None:
 
 
 def change_password(actor: User, current: str, new: str, *, now: datetime) -> None:
+    lock(actor)
+    if current != new and verify_password(actor.password_hash, new):
+        raise AlreadyDone(_l("Your password is already changed."))
     if not verify_password(actor.password_hash, current):
         raise ValidationFailed(_l("The current password is wrong."), field="current_password")
     if current == new:
@@ -100,6 +104,7 @@ def update_profile(actor: User, *, name: str, language: str, timezone: str, now:
         raise ValidationFailed(_l("Choose Norsk bokmål or English."), field="language")
     if not is_timezone(timezone):
         raise ValidationFailed(_l("Choose a time zone from the list."), field="timezone")
+    lock(actor)
     before = snapshot(actor, PROFILE_FIELDS)
     actor.name, actor.language, actor.timezone = name.strip(), language, timezone
     record_event(

@@ -39,7 +39,7 @@ from talent.auth.services import (
     user_by_email,
 )
 from talent.db import utcnow
-from talent.errors import DomainError
+from talent.errors import AlreadyDone, DomainError
 from talent.extensions import db
 from talent.i18n import LANGUAGE_SESSION_KEY, timezone_choices
 from talent.web.forms import show_error_on_form
@@ -198,6 +198,13 @@ def change_own_password():
             change_password(
                 current_user, form.current_password.data, form.password.data, now=utcnow()
             )
+        except AlreadyDone as done:
+            # A second click: re-issue this session with the token the first one set, or
+            # its answer, arriving last, would leave the browser logged out.
+            db.session.rollback()
+            login_user(current_user._get_current_object())
+            flash(str(done.message), "info")
+            return redirect(url_for("auth.profile"))
         except DomainError as error:
             show_error_on_form(form, error)
         else:

@@ -44,7 +44,7 @@ from talent.courses.services.enrollment import MAX_MOTIVATION
 from talent.courses.services.messages import MAX_BODY, MAX_SUBJECT
 from talent.people.models import OrganizationKind, Role
 from talent.web.forms import CHOOSE_FROM_LIST, select_choices, strip_text
-from talent.web.submissions import OnceForm
+from talent.web.submissions import OnceForm, new_key
 from talent.web.widgets import QuickSelect
 
 FORMAT_LABELS = {
@@ -282,15 +282,18 @@ class CheckInForm(FlaskForm):
     )
 
 
-class MessageForm(FlaskForm):
+class MessageForm(OnceForm):
+    """Sending the same form twice sends one message: its key (OnceForm) is also the
+    message's key in the ledger."""
+
+    submission_key = HiddenField(default=new_key, validators=[DataRequired(), Length(16, 64)])
+
     subject = StringField(
         _l("Subject"), filters=[strip_text], validators=[DataRequired(), Length(max=MAX_SUBJECT)]
     )
     body = TextAreaField(
         _l("Message"), filters=[strip_text], validators=[DataRequired(), Length(max=MAX_BODY)]
     )
-    #: Generated when the form is shown: sending the same form twice sends one message.
-    key = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
 
 
 class _QueryForm(FlaskForm):

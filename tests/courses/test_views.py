@@ -470,13 +470,14 @@ def test_the_coordinator_messages_participants_once(app):
     enrollment.enroll(researcher(), item, now=utcnow())
     db.session.commit()
     client = _client(app, staff)
-    key = re.search(
-        r'name="key"[^>]*value="([^"]+)"', _text(client.get(f"/courses/{item.id}/message"))
-    )
-
-    data = {"subject": "Room change", "body": "We meet in room 2.", "key": key.group(1)}
+    form = _text(client.get(f"/courses/{item.id}/message"))
+    key = re.search(r'name="submission_key"[^>]*value="([^"]+)"', form).group(1)
+    data = {"subject": "Room change", "body": "We meet in room 2.", "submission_key": key}
     assert client.post(f"/courses/{item.id}/message", data=data).status_code == 302
-    empty = client.post(f"/courses/{item.id}/message", data={**data, "body": ""})
+    # A form shown again (with its own key) and sent without a message:
+    empty = client.post(
+        f"/courses/{item.id}/message", data={**data, "body": "", "submission_key": "x" * 24}
+    )
     assert "This field is required" in _text(empty)
 
 

@@ -17,7 +17,8 @@ import pytest
 from talent import create_app
 from talent.extensions import db
 from talent.people.models import Role
-from tests.conftest import empty_all_tables, test_settings
+from tests.conftest import empty_all_tables
+from tests.conftest import test_settings as settings_for
 from tests.factories import PASSWORD
 from tests.routes_world import ANONYMOUS, IDENTITIES
 from tests.support.double_submit import (
@@ -162,7 +163,7 @@ def server(database_url, tmp_path_factory):
 @pytest.fixture(scope="module")
 def worlds(database_url):
     """Worlds shared by the routes of a round, in one app context for the module."""
-    app = create_app(test_settings(database_url))
+    app = create_app(settings_for(database_url))
     with app.app_context():
         yield Worlds(), app.test_cli_runner()
         db.session.rollback()

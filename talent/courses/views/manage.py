@@ -4,7 +4,6 @@ attendance, exports and messages."""
 from __future__ import annotations
 
 import logging
-import secrets
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
@@ -430,8 +429,6 @@ def message(course_id: int):
     """E-mail everyone taking part in the course."""
     course = _managed_course(course_id)
     form = MessageForm()
-    if request.method == "GET":
-        form.key.data = secrets.token_urlsafe(24)
     if form.validate_on_submit():
         try:
             count = messages.message_participants(
@@ -439,7 +436,7 @@ def message(course_id: int):
                 course,
                 subject=form.subject.data,
                 body=form.body.data,
-                key=form.key.data,
+                key=form.submission_key.data,
                 now=utcnow(),
             )
         except DomainError as error:

@@ -129,6 +129,8 @@ def save_mentor_profile(
     # The account is the aggregate: two saves of one person's profile take turns.
     lock(user)
     profile = mentor_profile_of(user)
+    if profile is not None:
+        lock(profile)
     creating = profile is None
     if creating:
         profile = MentorProfile(user=user, created_at=now, open_pairings=0)
@@ -383,6 +385,8 @@ def save_programme(
     now: datetime,
 ) -> MentoringProgramme:
     """Create or update a mentoring programme; its safeguarding lead must be a coordinator."""
+    if programme is not None:
+        lock(programme)
     name = name.strip()
     if not name:
         raise ValidationFailed(_l("Give the programme a name."), field="name")

@@ -195,6 +195,20 @@ def _already_logged(new: MentoringSession) -> bool:
     return db.session.scalar(same.limit(1)) is not None
 
 
+def _written(session: MentoringSession) -> tuple:
+    """What the mentor wrote about a session, to tell an edit from the same form sent again."""
+    return (
+        session.held_on,
+        session.duration_minutes,
+        session.mode,
+        session.topics,
+        session.next_steps,
+        session.shared_note,
+        session.private_note,
+        frozenset(goal.id for goal in session.goals_moved),
+    )
+
+
 def update_session(
     actor: User, session: MentoringSession, entry: SessionEntry, *, now: datetime
 ) -> None:
@@ -204,7 +218,10 @@ def update_session(
         raise InvalidState(_l("The mentee has confirmed this session; it can no longer change."))
     pairing = session.pairing
     goals = _clean(entry, pairing, local_today(actor, now))
+    before = _written(session)
     _fill(session, entry, goals)
+    if _written(session) == before:
+        raise AlreadyDone(_l("The session already reads like this."))
     session.disputed_at = None
     session.dispute_comment = ""
     db.session.flush()

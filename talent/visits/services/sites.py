@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from talent.audit.services import record_event, snapshot
 from talent.errors import Conflict, ValidationFailed
 from talent.extensions import db
+from talent.locking import lock
 from talent.people.models import Organization, OrganizationKind, User
 from talent.visits.models import MAX_MINIMUM_AGE, MAX_SITE_CAPACITY, TEXT_MAX, LabSite
 from talent.visits.services.common import clean_text
@@ -65,6 +66,8 @@ def save_site(
     now: datetime,
 ) -> LabSite:
     """Create a site, or change one; the host organisation of a site never changes."""
+    if site is not None:
+        lock(site)
     if site is None:
         if organization is None:
             raise ValidationFailed(_l("Choose the host organisation."), field="organization_id")
