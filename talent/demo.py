@@ -58,7 +58,8 @@ def seed(*, password: str, now: datetime | None = None) -> bool:
     """Create the demo unless the cluster already exists; return whether anything was made.
 
     The demo accounts are anchors of generated data (talent.generate): the teacher teaches
-    Ullern classes with visits ahead, the host's lab has bookings to confirm, the researcher
+    Ullern classes with visits ahead, one of them still awaiting the host with lab-visit
+    consents to chase, the host's lab has bookings to confirm, the researcher
     is enrolled, waitlisted and offered a seat, the mentor has pairings to follow up.
     """
     if db.session.scalar(sa.select(Organization.id).where(Organization.name == CLUSTER)):

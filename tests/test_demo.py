@@ -30,6 +30,8 @@ from talent.visits.models import (
     VisitSlot,
     VisitState,
 )
+from talent.visits.services.dashboard import consent_blocker_counts
+from tests.support.integrity import assert_integrity_clean
 
 PASSWORD = "demo-password-1"
 
@@ -103,6 +105,13 @@ def test_the_teacher_has_booked_visits_ahead_with_consent_gaps(seeded, page):
         )
     )
     assert consents_open >= 1
+    # The consents are missing on a visit the host has not confirmed yet: confirming refuses
+    # while a pupil under 18 lacks one, so the teacher chases them first.
+    blockers = consent_blocker_counts(upcoming)
+    lacking = [visit for visit in upcoming if blockers.get(visit.id)]
+    assert lacking and all(visit.state is VisitState.REQUESTED for visit in lacking)
+    board = page("teacher", "/")
+    assert any(f'data-testid="consents-{visit.id}"' in board for visit in lacking)
     text = page("teacher", "/visits/")
     assert upcoming[0].school_class.name in text and "Nordic Nanovector" in text
     assert "2STA" in page("teacher", "/classes")
@@ -192,3 +201,7 @@ def test_the_coordinator_has_decisions_waiting(seeded, page):
     assert open_requests and applications and proposals
     page("coordinator", "/visits/requests")
     page("coordinator", "/mentoring/")
+
+
+def test_the_demo_keeps_every_rule_the_services_enforce(seeded):
+    assert_integrity_clean()

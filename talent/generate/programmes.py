@@ -3,8 +3,9 @@ field of study at start and at completion, and what alumni went on to study."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from talent.consents.services import AGE_OF_CONSENT
 from talent.generate.base import Context
 from talent.programmes.models import (
     ALUMNI_FIELDS,
@@ -15,6 +16,7 @@ from talent.programmes.models import (
     ProgrammeEnrollment,
     ProgrammeTrack,
 )
+from talent.schools.services import age_on
 
 TRACKS = ("Natural science", "Media", "Entrepreneurship")
 START_FIELDS = (
@@ -28,7 +30,40 @@ TARGET = (FieldOfStudy.MEDICINE, FieldOfStudy.NATURAL_SCIENCES)
 INSTITUTIONS = ("Universitetet i Oslo", "NTNU", "Universitetet i Bergen", "UiT", "Karolinska")
 
 
-def add_programme(ctx: Context, school: int, year: int, enrolled: list[int]) -> None:
+def _without_consent(
+    ctx: Context, pupil: int, state: EnrollmentState, consents: dict[int, datetime | None]
+) -> tuple[EnrollmentState, datetime | None]:
+    """What becomes of an enrollment this school year while a pupil under 18 has no programme
+    consent in force: an applicant waits for it, and a pupil whose guardian withdrew it left.
+
+    Returns the state and, for a withdrawal, when it happened."""
+    in_force = pupil in consents and consents[pupil] is None
+    if state is not EnrollmentState.ACTIVE or in_force:
+        return state, None
+    if age_on(ctx.facts["births"][pupil], ctx.today) >= AGE_OF_CONSENT:
+        return state, None
+    if pupil not in consents:
+        return EnrollmentState.APPLIED, None
+    return EnrollmentState.WITHDRAWN, consents[pupil]
+
+
+def _withdrawal_reason(ctx: Context, pupil: int, state: EnrollmentState, consent_withdrawn) -> str:
+    if state is not EnrollmentState.WITHDRAWN or pupil in ctx.facts["erased"]:
+        return ""
+    if pupil in consent_withdrawn:
+        return "The guardian withdrew the consent."
+    return "Too much at school"
+
+
+def add_programme(
+    ctx: Context,
+    school: int,
+    year: int,
+    enrolled: list[int],
+    consents: dict[int, datetime | None],
+) -> None:
+    """``consents`` says when each pupil's programme consent was withdrawn (None while in force;
+    pupils never given one are absent)."""
     rng = ctx.rng
     current = year == ctx.current_year
     states = []
@@ -46,6 +81,11 @@ def add_programme(ctx: Context, school: int, year: int, enrolled: list[int]) -> 
             states.append(EnrollmentState.COMPLETED if roll < 0.78 else EnrollmentState.WITHDRAWN)
     if current and ctx.facts.get("anchor_pupil_school") == school:
         states[0] = EnrollmentState.ACTIVE
+    consent_withdrawn = {}
+    for index, pupil in enumerate(enrolled):
+        states[index], withdrawn_at = _without_consent(ctx, pupil, states[index], consents)
+        if withdrawn_at is not None:
+            consent_withdrawn[pupil] = withdrawn_at
     taken = sum(s in (EnrollmentState.ACTIVE, EnrollmentState.COMPLETED) for s in states)
     programme = ctx.add(
         Programme,
@@ -72,7 +112,9 @@ def add_programme(ctx: Context, school: int, year: int, enrolled: list[int]) -> 
         activated = applied + timedelta(days=14)
         held = state is not EnrollmentState.APPLIED and activated < ctx.now
         ended = ctx.at(date(year + 1, 6, 10), 12)
-        withdrawn_at = applied + timedelta(days=rng.randint(20, 150))
+        withdrawn_at = consent_withdrawn.get(
+            pupil, min(applied + timedelta(days=rng.randint(20, 150)), ctx.now)
+        )
         ctx.add(
             ProgrammeEnrollment,
             programme_id=programme,
@@ -81,13 +123,11 @@ def add_programme(ctx: Context, school: int, year: int, enrolled: list[int]) -> 
             state=state,
             intended_field_at_start=start,
             intended_field_at_completion=completion,
-            withdrawal_reason="Too much at school"
-            if state is EnrollmentState.WITHDRAWN and pupil not in ctx.facts["erased"]
-            else "",
+            withdrawal_reason=_withdrawal_reason(ctx, pupil, state, consent_withdrawn),
             applied_at=applied,
             activated_at=activated if held else None,
             completed_at=ended if state is EnrollmentState.COMPLETED else None,
-            withdrawn_at=min(withdrawn_at, ctx.now) if state is EnrollmentState.WITHDRAWN else None,
+            withdrawn_at=withdrawn_at if state is EnrollmentState.WITHDRAWN else None,
             created_by_id=coordinator,
         )
         if completion is not None and year + 1 < ctx.current_year and rng.random() < 0.6:

@@ -1,9 +1,15 @@
 """Classes and pupils per school year, their guardians and consents, a few pupil accounts,
-and each school year's talent programme (talent.generate.programmes)."""
+and each school year's talent programme (talent.generate.programmes).
+
+What the later phases must respect is kept in ``ctx.facts``: each pupil's birth date
+(``births``), when each pupil's lab-visit consent was withdrawn, None while it is in force
+(``lab_consents``; pupils never given one are absent), and the anchor class's pupils whose
+lab-visit consent the demo's teacher still has to chase (``consent_gaps``).
+"""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from talent.consents.models import Consent, ConsentKind, ConsentMethod, Guardian
 from talent.generate.base import EMAIL_DOMAIN, Context
@@ -12,6 +18,8 @@ from talent.generate.programmes import add_programme
 from talent.people.models import Role
 from talent.schools.models import SchoolClass, Student
 
+#: The consents the demo's pupil has, so that the pupil's programme and visits are in order.
+SURE_KINDS = (ConsentKind.DATA_PROCESSING, ConsentKind.LAB_VISITS, ConsentKind.PROGRAMME)
 CLASS_CODES = ("STA", "STB", "STC", "MK", "STD", "STE", "ID", "STF", "STG", "MKB", "STH", "STI")
 
 
@@ -46,15 +54,17 @@ def _pupil(ctx: Context, school: int, class_id: int, year: int, grade: int, **ex
         )
         ctx.facts["erased"].add(pupil)
     ctx.add(Student, **values)
+    ctx.facts["births"][pupil] = values["birth_date"]
     ctx.facts["pupil_names"][pupil] = values["name"]
     if values["user_id"]:
         ctx.facts["pupil_accounts"][pupil] = values["user_id"]
     return pupil
 
 
-def _erased_consents(ctx: Context, pupil: int, year: int) -> None:
+def _erased_consents(ctx: Context, pupil: int, year: int) -> dict[ConsentKind, datetime | None]:
     """What erasure leaves of an anonymised pupil's consents: kind and dates, no names."""
-    for kind in (ConsentKind.DATA_PROCESSING, ConsentKind.LAB_VISITS):
+    kinds = (ConsentKind.DATA_PROCESSING, ConsentKind.LAB_VISITS)
+    for kind in kinds:
         given = ctx.at(date(year, 8, 25) + timedelta(days=ctx.rng.randint(0, 30)), 19)
         ctx.add(
             Consent,
@@ -72,13 +82,18 @@ def _erased_consents(ctx: Context, pupil: int, year: int) -> None:
             note="",
             created_at=given,
         )
+    return dict.fromkeys(kinds)
 
 
-def _consents(ctx: Context, pupil: int, year: int, school: int, *, skip=(), enrolled=False):
+def _consents(
+    ctx: Context, pupil: int, year: int, school: int, *, skip=(), enrolled=False, sure=False
+) -> dict[ConsentKind, datetime | None]:
+    """A pupil's guardians and the consents they gave; return when each kind given was
+    withdrawn (None while in force). With ``sure`` (the demo's pupil) every consent the
+    programme needs is given and stays in force."""
     rng = ctx.rng
     if pupil in ctx.facts["erased"]:
-        _erased_consents(ctx, pupil, year)
-        return
+        return _erased_consents(ctx, pupil, year)
     guardian_name = ctx.name()
     guardian = ctx.add(
         Guardian,
@@ -105,11 +120,17 @@ def _consents(ctx: Context, pupil: int, year: int, school: int, *, skip=(), enro
         ConsentKind.PHOTO_MEDIA: 0.6,
         ConsentKind.PROGRAMME: 0.9 if enrolled else 0.0,
     }
+    if sure:
+        chances.update(dict.fromkeys(SURE_KINDS, 1.0))
+    recorded = {}
     for kind, chance in chances.items():
         if kind in skip or rng.random() >= chance:
             continue
         given = ctx.at(date(year, 8, 25) + timedelta(days=rng.randint(0, 30)), 19)
-        withdrawn = rng.random() < 0.04 and given < ctx.now
+        # Withdrawn some weeks after it was given: never later than now.
+        withdrawn_at = given + timedelta(days=40)
+        withdrawn = rng.random() < 0.04 and withdrawn_at < ctx.now and not sure
+        recorded[kind] = withdrawn_at if withdrawn else None
         ctx.add(
             Consent,
             student_id=pupil,
@@ -119,13 +140,14 @@ def _consents(ctx: Context, pupil: int, year: int, school: int, *, skip=(), enro
             given_at=given,
             method=rng.choice(tuple(ConsentMethod)),
             expires_on=date(year + 1, 6, 30) if kind is ConsentKind.LAB_VISITS else None,
-            withdrawn_at=given + timedelta(days=40) if withdrawn else None,
+            withdrawn_at=recorded[kind],
             withdrawn_by=guardian_name if withdrawn else "",
             superseded_at=None,
             recorded_by_id=ctx.rng.choice(ctx.facts["teachers"][school]),
             note="",
             created_at=given,
         )
+    return recorded
 
 
 def generate_pupils(ctx: Context):
@@ -135,6 +157,7 @@ def generate_pupils(ctx: Context):
     classes = ctx.facts.setdefault("classes", {})
     ctx.facts["pupil_names"], ctx.facts["pupil_accounts"], ctx.facts["class_names"] = {}, {}, {}
     ctx.facts["erased"] = set()
+    ctx.facts["births"], ctx.facts["lab_consents"], ctx.facts["consent_gaps"] = {}, {}, []
     anchors = ctx.anchors
     for year in ctx.years:
         for school in ctx.ids["schools"]:
@@ -191,14 +214,28 @@ def generate_pupils(ctx: Context):
             if anchor_pupil and any(anchor_pupil in pupils for _c, pupils, _g in made):
                 enrolled = [anchor_pupil] + [p for p in enrolled if p != anchor_pupil]
             chosen = set(enrolled)
+            programme_consents = {}
             for class_id, pupils, _grade in made:
                 for position, pupil in enumerate(pupils):
                     # The anchor class has a few pupils without lab-visit consent: gaps to chase.
                     gap = class_id == ctx.facts.get("anchor_class") and 1 <= position <= 3
-                    skip = (ConsentKind.LAB_VISITS,) if gap else ()
-                    _consents(ctx, pupil, year, school, skip=skip, enrolled=pupil in chosen)
+                    if gap:
+                        ctx.facts["consent_gaps"].append(pupil)
+                    recorded = _consents(
+                        ctx,
+                        pupil,
+                        year,
+                        school,
+                        skip=(ConsentKind.LAB_VISITS,) if gap else (),
+                        enrolled=pupil in chosen,
+                        sure=pupil == anchor_pupil,
+                    )
+                    if ConsentKind.LAB_VISITS in recorded:
+                        ctx.facts["lab_consents"][pupil] = recorded[ConsentKind.LAB_VISITS]
+                    if ConsentKind.PROGRAMME in recorded:
+                        programme_consents[pupil] = recorded[ConsentKind.PROGRAMME]
             if enrolled:
-                add_programme(ctx, school, year, enrolled)
+                add_programme(ctx, school, year, enrolled, programme_consents)
         yield 1
 
 

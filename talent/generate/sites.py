@@ -22,18 +22,19 @@ TOPICS = (
 def add_sites(ctx: Context) -> None:
     rng = ctx.rng
     sites = []
-    ctx.facts["site_names"] = {}
+    ctx.facts["site_names"], ctx.facts["site_rules"] = {}, {}
     for index, organization in enumerate(ctx.ids["host_organizations"]):
         for number in range(1 + (index % 3 == 0)):
             capacity = rng.choice((30, 35, 40, 50, 60))
+            minimum_age, pupils_per_adult = rng.choice((0, 15, 16)), rng.choice((10, 12, 15))
             site = ctx.add(
                 LabSite,
                 organization_id=organization,
                 name=SITES[(index + number) % len(SITES)],
                 address=f"Gate {rng.randint(1, 80)}, {ctx.facts['org_names'][organization]}",
                 capacity=capacity,
-                minimum_age=rng.choice((0, 15, 16)),
-                pupils_per_adult=rng.choice((10, 12, 15)),
+                minimum_age=minimum_age,
+                pupils_per_adult=pupils_per_adult,
                 safety_rules="Lab coats and goggles are handed out at the door.",
                 photo_rules="No photos inside the lab.",
                 accessibility="Step-free entrance, lift to every floor.",
@@ -42,6 +43,7 @@ def add_sites(ctx: Context) -> None:
             )
             sites.append((site, organization, capacity))
             ctx.facts["site_names"][site] = SITES[(index + number) % len(SITES)]
+            ctx.facts["site_rules"][site] = (minimum_age, pupils_per_adult)
     ctx.facts["sites"] = sites
 
 

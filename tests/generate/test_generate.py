@@ -26,6 +26,7 @@ from talent.reminders.models import Notification, NotificationState
 from talent.schools.models import SchoolClass, Student
 from talent.visits.models import HOLDING_STATES, LabVisit, VisitSlot, VisitState
 from tests.conftest import empty_all_tables
+from tests.support.integrity import assert_integrity_clean
 
 NOW = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
 
@@ -92,6 +93,10 @@ def test_the_data_keeps_the_rules_of_the_models(app):
     for visit in db.session.scalars(sa.select(LabVisit)):
         assert visit.persons <= visit.slot.capacity
         assert len(visit.participants) in (0, visit.pupils_count)
+        # Attendance is recorded only by turning a visit completed or a no-show.
+        attended = visit.state in (VisitState.COMPLETED, VisitState.NO_SHOW)
+        assert (visit.attendance_recorded_at is not None) == attended
+        assert (visit.adults_attended is not None) == attended
 
     # One open pairing per mentee and programme; mentors within capacity; pupils vetted for.
     open_pairings = db.session.scalars(
@@ -127,6 +132,22 @@ def test_the_data_keeps_the_rules_of_the_models(app):
     assert len(db.session.scalars(sa.select(SchoolClass.school_year).distinct()).all()) == 3
     assert count(Consent) > count(Student)
     assert count(MenteeProfile) == count(Pairing)
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        NOW,
+        # Early in the school year many first-years are still 15 and consents are new.
+        datetime(2026, 9, 7, 9, 0, tzinfo=UTC),
+        datetime(2027, 3, 15, 9, 0, tzinfo=UTC),
+    ],
+    ids=["november", "september", "march"],
+)
+def test_the_data_passes_every_integrity_check(app, now):
+    generate(0.2, now=now)
+
+    assert_integrity_clean(now=now)
 
 
 def test_the_same_seed_gives_the_same_data(app):
