@@ -25,8 +25,8 @@ def world(app):
 
 
 def give_missing_lab_visit_consents() -> None:
-    """The generator confirms some visits ahead for pupils without a lab-visit consent, which
-    confirming refuses; give those pupils one, so that the world starts clean."""
+    """Give every pupil without one a lab-visit consent with no end, so that the rule tests can
+    break consents on purpose from a world where every pupil could go on any visit."""
     in_force = sa.select(Consent.id).where(
         Consent.student_id == Student.id,
         Consent.kind == ConsentKind.LAB_VISITS,
