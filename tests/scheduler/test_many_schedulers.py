@@ -5,6 +5,7 @@ TALENT_TEST_DATABASE_URL)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import signal
 import subprocess
@@ -24,6 +25,7 @@ from talent.people.models import Role, User
 from talent.reminders.models import Notification, NotificationState
 from talent.rosters.models import ImportState, RosterImport, RosterImportRow
 from talent.scheduler.jobs import feature_jobs
+from talent.schools.models import Student
 from tests import factories
 from tests.courses.conftest import course, researcher
 from tests.mentoring import conftest as mentoring
@@ -134,16 +136,46 @@ def _addresses_of_sent_emails() -> Counter:
     return Counter(rows)
 
 
+@contextlib.contextmanager
+def _all_at_once(logs):
+    """Hold the jobs' tables until every scheduler has started its first job, so that they
+    then run side by side rather than one after the other."""
+    tables = [
+        model.__table__.name
+        for model in (CourseEnrollment, Pairing, MentorProfile, Student, RosterImport)
+    ]
+    with db.engine.connect() as connection:
+        transaction = connection.begin()  # on SQLite an IMMEDIATE write transaction
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE")
+        else:
+            connection.exec_driver_sql("SELECT 1")
+        try:
+            yield
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                text = "".join(log.read_text() for log in logs if log.exists())
+                if text.count('Running job "courses-expire-offers') == len(logs):
+                    break
+                time.sleep(0.1)
+            time.sleep(0.3)
+        finally:
+            transaction.commit()
+
+
 def test_three_schedulers_do_each_jobs_work_once(app, database_url, smtp, mailbox, tmp_path):
     world = _world(datetime.now(UTC))
     periodic = [job.name for job in feature_jobs() if job.every_seconds is not None]
     env = environment(database_url, smtp.environment(), SCHEDULER_INTERVAL_SECONDS=1)
     logs = [tmp_path / f"scheduler{n}.log" for n in range(SCHEDULERS)]
     processes = []
-    for log in logs:
-        with log.open("w") as output:
-            processes.append(subprocess.Popen([TALENT, "scheduler"], env=env, stderr=output))
     try:
+        with _all_at_once(logs):
+            for log in logs:
+                with log.open("w") as output:
+                    processes.append(
+                        subprocess.Popen([TALENT, "scheduler"], env=env, stderr=output)
+                    )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             text = "".join(log.read_text() for log in logs)
