@@ -143,7 +143,7 @@ def test_feedback_is_asked_at_the_mid_point_and_the_end(mk, app):
 
 
 def test_a_pupil_without_an_account_gets_the_feedback_link_through_the_ledger(
-    mk, app, client, smtp_server
+    mk, app, client, login, smtp_server
 ):
     """The request is a ledger row, once per pairing and stage; its link is made when the
     scheduler writes the e-mail, and the feedback page takes it."""
@@ -171,3 +171,7 @@ def test_a_pupil_without_an_account_gets_the_feedback_link_through_the_ledger(
     assert "Choose which messages you get" not in text  # no account, no preferences
     assert client.post(link, data={"rating": "4"}).status_code == 302
     assert "data-feedback-given" in client.get(link).get_data(as_text=True)
+
+    login(mk.user(Role.COORDINATOR))
+    ledger = client.get("/ledger/?recipient=PUPIL@").get_data(as_text=True)
+    assert "pupil@example.org" in ledger and "no account" in ledger
