@@ -1,7 +1,7 @@
 """Keys of creating forms already taken, so a form sent twice creates once.
 
 Revision ID: 5d1f0b7c2a91
-Revises: 9c1d2e7f4a10
+Revises: 5d0c3a9e7b21
 Create Date: 2026-12-07 22:00:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5d1f0b7c2a91"
-down_revision = "9c1d2e7f4a10"
+down_revision = "5d0c3a9e7b21"
 branch_labels = None
 depends_on = None
 

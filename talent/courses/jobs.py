@@ -1,7 +1,8 @@
 """Scheduled course work: plain functions of ``now`` that the scheduler runs.
 
 Each job is its own transaction: it calls the services, commits once, and returns what it did.
-Running a job twice in a row does nothing the second time.
+It runs under the job's lease, so a second scheduler at the same moment skips the run; the
+service also locks each course and reads the offer again, so a later run does nothing.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import datetime
 
 from talent.courses.services import waitlist
 from talent.extensions import db
+from talent.periodic import job_lease
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +20,9 @@ log = logging.getLogger(__name__)
 def expire_offers(now: datetime) -> int:
     """Lapse offers past their deadline; each seat passes to the next person waiting."""
     try:
+        if not job_lease("courses-expire-offers"):
+            db.session.rollback()
+            return 0
         lapsed = waitlist.expire_offers(now)
     except Exception:
         db.session.rollback()

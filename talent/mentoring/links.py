@@ -1,6 +1,8 @@
 """Signed links for mentees without an account: confirming a logged session and giving
 feedback. A link names the session (or pairing and stage) and its mentee; it expires after
 LINK_DAYS and is harmless to reuse: a confirmed session stays confirmed, feedback is taken once.
+The feedback link goes out through the delivery ledger (talent.mentoring.services.reminders),
+which makes it when it writes the e-mail.
 """
 
 from __future__ import annotations
@@ -64,9 +66,23 @@ def session_from_token(
 
 
 def make_feedback_token(secret_key: str, pairing: Pairing, stage: FeedbackStage) -> str:
-    return _serializer(secret_key, FEEDBACK).dumps(
-        {"p": pairing.id, "st": stage.value, "m": pairing.mentee_id}
+    return _feedback_token(secret_key, pairing.id, pairing.mentee_id, stage.value)
+
+
+def _feedback_token(secret_key: str, pairing_id: int, mentee_id: int, stage: str) -> str:
+    return _serializer(secret_key, FEEDBACK).dumps({"p": pairing_id, "st": stage, "m": mentee_id})
+
+
+def feedback_link_target(notification) -> tuple[str, dict]:
+    """Where a feedback request leads a pupil without an account: a signed link, made when the
+    e-mail is written, so that it runs LINK_DAYS from then and is never stored."""
+    token = _feedback_token(
+        current_app.config["SECRET_KEY"],
+        notification.subject_id,
+        notification.context["mentee_id"],
+        notification.context["stage"],
     )
+    return "mentoring.feedback_by_link", {"token": token}
 
 
 def feedback_from_token(
@@ -130,29 +146,5 @@ def send_confirmation_request(session: MentoringSession) -> bool:
         )
     except OSError:
         log.exception("could not send confirmation link for session %s", session.id)
-        return False
-    return True
-
-
-def send_feedback_request(pairing: Pairing, stage: FeedbackStage) -> bool:
-    """E-mail a mentee without an account a link to give feedback; call after commit."""
-    recipient = pairing.mentee.contact_email
-    if not recipient:
-        return False
-    token = make_feedback_token(current_app.config["SECRET_KEY"], pairing, stage)
-    link = _absolute_url("mentoring.feedback_by_link", token=token)
-    try:
-        _send(
-            recipient,
-            current_app.config["BABEL_DEFAULT_LOCALE"],
-            _l("How is your mentoring going?"),
-            "feedback_request",
-            pairing=pairing,
-            stage=stage,
-            link=link,
-            days=LINK_DAYS,
-        )
-    except OSError:
-        log.exception("could not send feedback link for pairing %s", pairing.id)
         return False
     return True

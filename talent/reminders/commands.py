@@ -37,6 +37,7 @@ def run_once(now_text: str | None) -> None:
     click.echo(
         f"{report.claimed} claimed: {report.sent} sent, {report.retried} to retry, "
         f"{report.failed} failed, {report.skipped} skipped ({report.emails} e-mails)."
+        + (f" {report.lost} lost to another scheduler, not sent again." if report.lost else "")
     )
 
 

@@ -4,6 +4,10 @@ Guarantee: at least once. A row is marked sent only after its e-mail was handed 
 scheduler that dies in between leaves the row claimed, and after the lease another scheduler
 sends it again. Outcomes are written every ``record_every`` e-mails, so a crash can resend at
 most that many, each with the Message-ID of the first copy.
+
+A scheduler that stalls past its lease (paused, swapped out) finds out before its next chunk:
+the write that records a chunk also confirms that the next chunk's rows are still its claim's
+(and extends their lease), so rows another scheduler took meanwhile are not sent again.
 """
 
 from __future__ import annotations
@@ -54,6 +58,8 @@ class TickReport:
     failed: int = 0
     skipped: int = 0
     emails: int = 0
+    #: Rows another scheduler took over after this one's lease ran out: not sent again.
+    lost: int = 0
 
     def count(self, outcome: Outcome) -> None:
         name = {
@@ -94,16 +100,17 @@ def deliver_due(*, now: datetime | None = None, worker: str | None = None) -> Ti
         db.session.remove()
     if report.claimed:
         log.info(
-            "tick by %s: %d claimed, %d sent, %d to retry, %d failed, %d skipped",
+            "tick by %s: %d claimed, %d sent, %d to retry, %d failed, %d skipped, %d lost",
             worker, report.claimed, report.sent, report.retried, report.failed, report.skipped,
+            report.lost,
         )  # fmt: skip
     return report
 
 
-def _decide(ids: list[int], now: datetime) -> list[Outcome | Delivery]:
+def _decide(ids: list[int], now: datetime, language: str) -> list[Outcome | Delivery]:
     """Read the batch and decide about every row, in one short transaction."""
     try:
-        items = load_batch(ids)
+        items = load_batch(ids, language)
         off = switched_off(items)
         subjects = load_subjects(items)
         decisions = []
@@ -130,34 +137,37 @@ def _deliver_batch(
     clock,
     report: TickReport,
 ) -> None:
-    decisions = _decide(ids, clock())
     config = current_app.config
+    decisions = _decide(ids, clock(), config["BABEL_DEFAULT_LOCALE"])
     adapter = url_adapter(current_app.url_map, config["BASE_URL"])
     preferences_link = adapter.build("reminders.preferences", {}, force_external=True)
-    recorder = Recorder(worker)
-    unrecorded = 0
+    recorder = Recorder(worker, timedelta(seconds=settings.lease_seconds))
     try:
         # Rows come grouped by language: one locale switch per group, not per e-mail.
         for language, group in _by_language(decisions):
             with force_locale(language):
                 words = phrases(language)
-                for decision in group:
-                    if isinstance(decision, Outcome):
-                        outcome = decision
-                    else:
-                        outcome = _deliver(
-                            decision, words, mailer, adapter, preferences_link, settings, clock()
-                        )
-                    recorder.add(outcome)
-                    report.count(outcome)
-                    if isinstance(decision, Delivery) and decision.email:
-                        report.emails += 1
-                        unrecorded += 1
-                        if unrecorded >= settings.record_every:
-                            recorder.flush()
-                            unrecorded = 0
+                for chunk in _chunks(group, settings.record_every):
+                    emails = [d.item.id for d in chunk if isinstance(d, Delivery) and d.email]
+                    if emails:
+                        mailer.ready()  # connect first: the confirmation is then the last step
+                    held = recorder.flush(clock(), confirm=emails)
+                    for decision in chunk:
+                        if isinstance(decision, Outcome):
+                            outcome = decision
+                        elif decision.email and decision.item.id not in held:
+                            continue  # another scheduler holds it now: not sent again
+                        else:
+                            outcome = _deliver(
+                                decision, words, mailer, adapter, preferences_link, settings,
+                                clock(),
+                            )  # fmt: skip
+                            report.emails += decision.email
+                        recorder.add(outcome)
+                        report.count(outcome)
     finally:
-        recorder.flush()
+        recorder.flush(clock())
+        report.lost += recorder.lost
 
 
 def _by_language(decisions: list[Outcome | Delivery]):
@@ -172,6 +182,21 @@ def _by_language(decisions: list[Outcome | Delivery]):
         group.append(decision)
     if group:
         yield language or "en", group
+
+
+def _chunks(group: list[Outcome | Delivery], emails_per_chunk: int):
+    """The group in chunks of at most ``emails_per_chunk`` e-mails each."""
+    chunk: list[Outcome | Delivery] = []
+    emails = 0
+    for decision in group:
+        is_email = isinstance(decision, Delivery) and decision.email
+        if is_email and emails == emails_per_chunk:
+            yield chunk
+            chunk, emails = [], 0
+        chunk.append(decision)
+        emails += is_email
+    if chunk:
+        yield chunk
 
 
 def _deliver(
@@ -196,7 +221,8 @@ def _deliver(
             words,
             sender=current_app.config["MAIL_SENDER"],
             link=absolute_link(kind, item, adapter),
-            preferences_link=preferences_link,
+            # Someone without an account has no preferences to choose.
+            preferences_link=preferences_link if item.recipient_id is not None else None,
         )
     except Exception as error:
         log.exception("notification %s (%s) could not be written", item.id, item.kind)

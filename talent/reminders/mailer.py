@@ -86,6 +86,19 @@ class Mailer:
             log.error("SMTP settings are invalid, e-mails will be retried: %s", self.problem)
         self.logs_only = not config.get("SMTP_HOST")
 
+    def ready(self) -> None:
+        """Connect now if the next e-mails need a connection, so that no wait for the server
+        comes between confirming a claim and sending."""
+        if self.problem or self.logs_only or self.broken or self.connection is not None:
+            return
+        try:
+            self.connection = open_connection(self.config)
+            self.connection.ehlo_or_helo_if_needed()
+        except (smtplib.SMTPException, OSError) as error:
+            self._drop()
+            self.broken = describe(error, self.config)
+            log.error("SMTP unusable for the rest of this tick: %s", self.broken)
+
     def send(self, message: OutgoingMail) -> None:
         """Send one e-mail or raise DeliveryError."""
         if self.problem:

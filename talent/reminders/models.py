@@ -103,10 +103,17 @@ class Notification(db.Model):
             sqlite_where=sa.text("state = 'failed'"),
         ),
         sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        sa.CheckConstraint(
+            "recipient_id IS NOT NULL OR recipient_address IS NOT NULL", name="has_recipient"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    recipient_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    #: The recipient's account; empty for someone without one (see ``recipient_address``).
+    recipient_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    #: Where a message to someone without an account goes (a pupil's feedback link): e-mail
+    #: only, no inbox; their name is the context's ``recipient_name``.
+    recipient_address: Mapped[str | None] = mapped_column(sa.String(254))
     #: Name of a registered kind (talent.reminders.kinds), e.g. ``mentoring.session_soon``.
     kind: Mapped[str] = mapped_column(sa.String(64), index=True)
     #: What the notification is about: a model name and id; empty for notices about nothing.
@@ -127,7 +134,7 @@ class Notification(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     #: When it may next be claimed: the due time, a retry after backoff, or the lease's end.
     next_attempt_at: Mapped[datetime]
-    #: The scheduler process holding the claim (host:pid:random).
+    #: The claim: the scheduler process (host:pid:random) and a nonce of this one claim.
     claimed_by: Mapped[str | None] = mapped_column(sa.String(100))
     claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
@@ -142,10 +149,11 @@ class Notification(db.Model):
     idempotency_key: Mapped[str] = mapped_column(sa.String(255), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    recipient: Mapped[User] = relationship()
+    recipient: Mapped[User | None] = relationship()
 
     def __repr__(self) -> str:
-        return f"<Notification {self.id} {self.kind} → {self.recipient_id} {self.state}>"
+        to = self.recipient_id or self.recipient_address
+        return f"<Notification {self.id} {self.kind} → {to} {self.state}>"
 
     @property
     def lease_until(self) -> datetime | None:

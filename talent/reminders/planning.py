@@ -41,7 +41,8 @@ class Item:
     kind: str
     subject_type: str
     subject_id: int | None
-    recipient_id: int
+    #: None for someone without an account, reached by e-mail only.
+    recipient_id: int | None
     recipient_name: str
     recipient_email: str
     recipient_language: str
@@ -68,36 +69,45 @@ _N, _U = Notification, User
 _COLUMNS = (
     _N.id, _N.kind, _N.subject_type, _N.subject_id, _U.id, _U.name, _U.email, _U.language,
     _U.timezone, _U.is_active, _N.context, _N.relevant_until, _N.attempts, _N.idempotency_key,
+    _N.recipient_address,
 )  # fmt: skip
 
 
-def load_batch(ids: list[int]) -> list[Item]:
-    """The claimed rows with their recipients, grouped by language (plain columns: no ORM)."""
+def load_batch(ids: list[int], default_language: str = "nb") -> list[Item]:
+    """The claimed rows with their recipients, grouped by language (plain columns: no ORM).
+
+    A row to someone without an account is written in ``default_language`` to its address,
+    with the name its context holds.
+    """
     rows = db.session.execute(
         sa.select(*_COLUMNS)
-        .join(_U, _U.id == _N.recipient_id)
+        .outerjoin(_U, _U.id == _N.recipient_id)
         .where(_N.id.in_(ids))
-        .order_by(_U.language, _N.id)
+        .order_by(sa.func.coalesce(_U.language, default_language), _N.id)
     )
-    return [
-        Item(
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            row[4],
-            row[5],
-            row[6] or "",
-            row[7] or "nb",
-            row[8],
-            row[9],
-            dict(row[10] or {}),
-            row[11],
-            row[12],
-            row[13],
-        )  # fmt: skip
-        for row in rows
-    ]
+    items = []
+    for row in rows:
+        context = dict(row[10] or {})
+        account = row[4] is not None
+        items.append(
+            Item(
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                row[5] if account else str(context.get("recipient_name", "")),
+                (row[6] if account else row[14]) or "",
+                (row[7] if account else None) or default_language,
+                row[8],
+                row[9] if account else True,
+                context,
+                row[11],
+                row[12],
+                row[13],
+            )  # fmt: skip
+        )
+    return items
 
 
 def switched_off(items: list[Item]) -> set[tuple[int, str, str]]:
@@ -160,6 +170,11 @@ def plan(item: Item, off: set, subjects: dict, now: datetime) -> Outcome | Deliv
 
 
 def _channels(item: Item, kind: Kind, off: set) -> Outcome | Delivery:
+    if item.recipient_id is None:
+        if not _ADDRESS.match(item.recipient_email):
+            log.warning("notification %s: no usable e-mail address", item.id)
+            return Outcome(item.id, NotificationState.FAILED, "No usable e-mail address.")
+        return Delivery(item, kind, email=True, inbox=False)
     mandatory = kind.category in MANDATORY_CATEGORIES
     category = kind.category.value
     inbox = mandatory or (item.recipient_id, category, Channel.IN_APP.value) not in off

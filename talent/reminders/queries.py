@@ -35,7 +35,12 @@ def ledger_query(
         matching = sa.select(User.id).where(
             sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern))
         )
-        query = query.where(Notification.recipient_id.in_(matching))
+        query = query.where(
+            sa.or_(
+                Notification.recipient_id.in_(matching),
+                sa.func.lower(Notification.recipient_address).like(pattern),
+            )
+        )
     if due_from is not None:
         query = query.where(Notification.due_at >= due_from)
     if due_until is not None:

@@ -6,6 +6,7 @@ scheduler delivers after that commit. Nothing here talks to SMTP.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -47,7 +48,9 @@ def subject_of(obj: Any) -> tuple[str, int | None]:
     return type(obj).__name__, obj.id
 
 
-def _key(kind: str, subject: tuple[str, int | None], recipient_id: int, discriminator: str) -> str:
+def _key(
+    kind: str, subject: tuple[str, int | None], recipient_id: int | str, discriminator: str
+) -> str:
     subject_type, subject_id = subject
     key = f"{kind}:{subject_type}:{subject_id if subject_id is not None else ''}:{recipient_id}"
     return f"{key}:{discriminator}" if discriminator else key
@@ -117,10 +120,46 @@ def schedule(
         return None
     subject_key = subject_of(subject)
     key = _key(kind, subject_key, recipient.id, discriminator)
+    notification = _write(
+        key,
+        kind,
+        subject_key,
+        now=now,
+        due_at=due_at,
+        event_at=event_at,
+        lead=lead,
+        context=context,
+        recipient_id=recipient.id,
+    )
+    if notification.state is NotificationState.CANCELLED:
+        notification.state = NotificationState.PENDING
+        notification.due_at = notification.next_attempt_at = due_at
+        notification.relevant_until = event_at
+        notification.context = _jsonable(context)
+        notification.last_error = ""
+        db.session.flush()
+    return notification
+
+
+def _write(
+    key: str,
+    kind: str,
+    subject_key: tuple[str, int | None],
+    *,
+    now: datetime,
+    due_at: datetime,
+    event_at: datetime | None = None,
+    lead: timedelta | None = None,
+    context: dict[str, Any] | None = None,
+    recipient_id: int | None = None,
+    recipient_address: str | None = None,
+) -> Notification:
+    """Insert the row unless its key exists; return the row as stored."""
     db.session.flush()
     _insert_ignoring_duplicate(
         {
-            "recipient_id": recipient.id,
+            "recipient_id": recipient_id,
+            "recipient_address": recipient_address,
             "kind": kind,
             "subject_type": subject_key[0],
             "subject_id": subject_key[1],
@@ -136,19 +175,45 @@ def schedule(
             "created_at": now,
         }
     )
-    notification = db.session.scalars(
+    return db.session.scalars(
         sa.select(Notification)
         .where(Notification.idempotency_key == key)
         .execution_options(populate_existing=True)
     ).one()
-    if notification.state is NotificationState.CANCELLED:
-        notification.state = NotificationState.PENDING
-        notification.due_at = notification.next_attempt_at = due_at
-        notification.relevant_until = event_at
-        notification.context = _jsonable(context)
-        notification.last_error = ""
-        db.session.flush()
-    return notification
+
+
+def notify_address(
+    address: str,
+    name: str,
+    kind: str,
+    subject: Any,
+    *,
+    now: datetime,
+    context: dict[str, Any] | None = None,
+    discriminator: str = "",
+) -> Notification | None:
+    """Send a notice by e-mail to someone without an account (a pupil's feedback link).
+
+    Like ``notify``: one row per key, so asking twice changes nothing. It is never shown in an
+    inbox and no preferences apply; None when there is no address to write to.
+    """
+    if get_kind(kind) is None:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    address = (address or "").strip()
+    if not address:
+        return None
+    subject_key = subject_of(subject)
+    # The address itself would make the key long and personal; its hash tells addresses apart.
+    to = "address-" + hashlib.sha256(address.lower().encode()).hexdigest()[:16]
+    return _write(
+        _key(kind, subject_key, to, discriminator),
+        kind,
+        subject_key,
+        now=now,
+        due_at=now,
+        context={**(context or {}), "recipient_name": name},
+        recipient_address=address,
+    )
 
 
 def notify(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import time
 from datetime import UTC, datetime
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -23,7 +24,13 @@ def _runner(app: Flask, job: ScheduledJob):
     def run() -> None:
         with app.app_context():
             try:
-                job.func(now=datetime.now(UTC))
+                started = time.monotonic()
+                result = job.func(now=datetime.now(UTC))
+                # Jobs at the reminder interval run every few seconds and log their own line
+                # when they did something; the others say each run.
+                if job.every_seconds is not None:
+                    took = (time.monotonic() - started) * 1000
+                    log.info("job %s finished in %.0f ms: %s", job.name, took, result)
             except Exception:
                 # A failing job must not stop the scheduler; the next tick tries again.
                 log.exception("job %s failed", job.name)

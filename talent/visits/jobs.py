@@ -1,7 +1,8 @@
 """Scheduled lab-visit work: plain functions of ``now`` that the scheduler runs (SCHEDULED).
 
 The host digest runs hourly but goes out once a day per host (its idempotency key holds the
-day), from DIGEST_HOUR local time on.
+day), from DIGEST_HOUR local time on. It runs under the job's lease, so a second scheduler at
+the same moment skips the run; a later run writes nothing new.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from talent.extensions import db
 from talent.people.models import Organization
+from talent.periodic import job_lease
 from talent.visits import reminders
 from talent.visits.models import OPEN_VISIT_STATES, LabVisit, VisitSlot
 from talent.visits.services.common import at_local, local_day, platform_zone
@@ -55,6 +57,9 @@ def send_host_digests(*, now: datetime) -> int:
     if now < at_local(local_day(now, platform_zone()), DIGEST_HOUR):
         return 0
     try:
+        if not job_lease("visits-host-digests"):
+            db.session.rollback()
+            return 0
         visits = upcoming_by_organization(now)
         hosts = reminders.organization_hosts(visits.keys())
         organizations = {

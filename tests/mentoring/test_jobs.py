@@ -3,16 +3,18 @@ expiring vetting and feedback requests. Each is idempotent."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
 from talent.extensions import db
-from talent.mentoring import jobs, links
+from talent.mentoring import jobs
 from talent.mentoring.models import PairingState, SessionMode
 from talent.mentoring.services import reminders
 from talent.mentoring.services.sessions import SessionEntry, log_session
 from talent.people.models import Role
+from talent.reminders.delivery import deliver_due
 from talent.reminders.models import Notification
 from tests.mentoring.conftest import NOW, TODAY
 
@@ -140,15 +142,36 @@ def test_feedback_is_asked_at_the_mid_point_and_the_end(mk, app):
     assert jobs.request_feedback(at(TODAY + timedelta(days=99))) == 0
 
 
-def test_a_pupil_without_an_account_gets_the_feedback_link_by_mail(mk, app, monkeypatch):
-    outbox = []
-    monkeypatch.setattr(links, "send_message", lambda config, message: outbox.append(message))
+def test_a_pupil_without_an_account_gets_the_feedback_link_through_the_ledger(
+    mk, app, client, login, smtp_server
+):
+    """The request is a ledger row, once per pairing and stage; its link is made when the
+    scheduler writes the e-mail, and the feedback page takes it."""
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port, SMTP_SECURITY="none")
     mentee = mk.pupil(contact_email="pupil@example.org")
     pairing = mk.pairing(mk.mentor(), mentee, mk.programme(), starts_on=TODAY)
     pairing.state = PairingState.COMPLETED
     db.session.commit()
-    assert jobs.request_feedback(at(TODAY + timedelta(days=5))) == 1
-    assert [m["To"] for m in outbox] == ["pupil@example.org"]
-    text = outbox[0].get_body(("plain",)).get_content()
-    assert "http://localhost/mentoring/feedback/" in text
+    asked_at = at(TODAY + timedelta(days=5))
+    assert jobs.request_feedback(asked_at) == 1
+    assert jobs.request_feedback(asked_at) == 0
+    request = db.session.scalars(
+        sa.select(Notification).where(Notification.kind == reminders.FEEDBACK_BY_LINK)
+    ).one()
+    assert request.recipient_id is None and request.recipient_address == "pupil@example.org"
+    assert "token" not in str(request.context)  # made at delivery, never stored
     assert sent(reminders.FEEDBACK) == [pairing.mentor.user_id]
+    mentor_email = pairing.mentor.user.email
+
+    assert deliver_due(now=asked_at).sent == 2  # the pupil's e-mail and the mentor's notice
+    received = {m["To"]: m for m in smtp_server.mailbox.messages}
+    assert set(received) == {"pupil@example.org", mentor_email}
+    text = received["pupil@example.org"].get_body(("plain",)).get_content()
+    link = re.search(r"http://localhost(/mentoring/feedback/\S+)", text).group(1)
+    assert "Choose which messages you get" not in text  # no account, no preferences
+    assert client.post(link, data={"rating": "4"}).status_code == 302
+    assert "data-feedback-given" in client.get(link).get_data(as_text=True)
+
+    login(mk.user(Role.COORDINATOR))
+    ledger = client.get("/ledger/?recipient=PUPIL@").get_data(as_text=True)
+    assert "pupil@example.org" in ledger and "no account" in ledger

@@ -1,7 +1,10 @@
 """Keeping pairings moving: lapsed proposals, overdue nudges and escalations, silent pairings,
 expiring vetting and feedback requests. The scheduler runs these through talent.mentoring.jobs.
 
-Each function is idempotent: running it twice at the same time changes nothing the second time.
+Each job is a pair: the conditions that make a row due (the job reads the due rows and then
+claims each one again under a lock with the same conditions), and what to do with one claimed
+row. Each action is idempotent: it re-checks what it reads and its notices have idempotency
+keys, so a second run finds nothing left to do.
 """
 
 from __future__ import annotations
@@ -37,136 +40,133 @@ VETTING_WARNING_DAYS = 30
 END_FEEDBACK_DAYS_BEFORE = 7
 
 
-def lapse_proposals(*, now: datetime) -> int:
-    """Lapse every proposal whose answer deadline has passed."""
-    due = db.session.scalars(
-        sa.select(Pairing)
-        .where(Pairing.state == PairingState.PROPOSED, Pairing.respond_by < now)
-        .order_by(Pairing.id)
-    ).all()
-    for pairing in due:
-        lapse_pairing(pairing, now=now)
-        log.info("proposal %s lapsed", pairing.id)
-    return len(due)
+def proposal_lapsing(now: datetime) -> tuple:
+    """Conditions of a proposal whose answer deadline has passed."""
+    return (Pairing.state == PairingState.PROPOSED, Pairing.respond_by < now)
 
 
-def _overdue(today: date) -> list[Pairing]:
-    """Active pairings whose next session was due before today."""
-    active = db.session.scalars(
-        sa.select(Pairing)
-        .where(Pairing.state == PairingState.ACTIVE, Pairing.cadence_from < today)
-        .order_by(Pairing.id)
+def lapse_proposal(pairing: Pairing, *, now: datetime) -> bool:
+    """Lapse a proposal nobody answered in time."""
+    lapse_pairing(pairing, now=now)
+    log.info("proposal %s lapsed", pairing.id)
+    return True
+
+
+def overdue(now: datetime) -> tuple:
+    """Conditions of an active pairing whose next session may be overdue (checked by nudge)."""
+    return (
+        Pairing.state == PairingState.ACTIVE,
+        Pairing.cadence_from < local_today(None, now),
     )
-    return [pairing for pairing in active if pairing.is_overdue(today)]
 
 
-def nudge_overdue(*, now: datetime) -> tuple[int, int]:
-    """Nudge the mentor once per missed cycle; alert the coordinator after two."""
+def nudge_overdue(pairing: Pairing, *, now: datetime) -> tuple[bool, bool] | None:
+    """Nudge the mentor once per missed cycle; alert the coordinator after two.
+
+    Returns (nudged, escalated), or None when there was nothing to do.
+    """
     today = local_today(None, now)
-    nudged = escalated = 0
-    for pairing in _overdue(today):
-        cycles = pairing.missed_cycles(today)
-        if cycles > pairing.nudged_cycles:
-            pairing.nudged_cycles = cycles
-            reminders.overdue_nudge(pairing, cycles=cycles, now=now)
-            nudged += 1
-        if cycles >= ESCALATE_AFTER_CYCLES and pairing.escalated_at is None:
-            pairing.escalated_at = now
-            reminders.overdue_escalation(pairing, cycles=cycles, now=now)
-            escalated += 1
+    if not pairing.is_overdue(today):
+        return None
+    cycles = pairing.missed_cycles(today)
+    nudged = cycles > pairing.nudged_cycles
+    if nudged:
+        pairing.nudged_cycles = cycles
+        reminders.overdue_nudge(pairing, cycles=cycles, now=now)
+    escalated = cycles >= ESCALATE_AFTER_CYCLES and pairing.escalated_at is None
+    if escalated:
+        pairing.escalated_at = now
+        reminders.overdue_escalation(pairing, cycles=cycles, now=now)
     db.session.flush()
-    return nudged, escalated
+    return (nudged, escalated) if nudged or escalated else None
 
 
-def close_silent(*, now: datetime) -> tuple[int, int]:
-    """Warn about pairings silent for 90 days; close them 7 days after the warning."""
+def silent(now: datetime) -> tuple:
+    """Conditions of an active pairing without a session for SILENCE_DAYS."""
+    return (
+        Pairing.state == PairingState.ACTIVE,
+        Pairing.cadence_from <= local_today(None, now) - timedelta(days=SILENCE_DAYS),
+    )
+
+
+def close_silent(pairing: Pairing, *, now: datetime) -> str | None:
+    """Warn about a silent pairing, or close it CLOSING_WARNING_DAYS after the warning.
+
+    Returns "warned" or "closed", or None when the warning period still runs.
+    """
+    if pairing.closing_warned_at is None:
+        pairing.closing_warned_at = now
+        closes_on = local_today(None, now) + timedelta(days=CLOSING_WARNING_DAYS)
+        reminders.closing_warning(pairing, closes_on=closes_on, now=now)
+        db.session.flush()
+        return "warned"
+    if now < pairing.closing_warned_at + timedelta(days=CLOSING_WARNING_DAYS):
+        return None
+    end_pairing_early(
+        None,
+        pairing,
+        reason=str(_l("Closed after %(days)d days without a session.", days=SILENCE_DAYS)),
+        now=now,
+    )
+    return "closed"
+
+
+def vetting_expiring(now: datetime) -> tuple:
+    """Conditions of a mentor whose police certificate expires within 30 days, not yet warned."""
     today = local_today(None, now)
-    silent = db.session.scalars(
-        sa.select(Pairing)
-        .where(
-            Pairing.state == PairingState.ACTIVE,
-            Pairing.cadence_from <= today - timedelta(days=SILENCE_DAYS),
-        )
-        .order_by(Pairing.id)
-    ).all()
-    warned = closed = 0
-    for pairing in silent:
-        if pairing.closing_warned_at is None:
-            pairing.closing_warned_at = now
-            reminders.closing_warning(
-                pairing, closes_on=today + timedelta(days=CLOSING_WARNING_DAYS), now=now
-            )
-            warned += 1
-        elif now >= pairing.closing_warned_at + timedelta(days=CLOSING_WARNING_DAYS):
-            end_pairing_early(
-                None,
-                pairing,
-                reason=str(_l("Closed after %(days)d days without a session.", days=SILENCE_DAYS)),
-                now=now,
-            )
-            closed += 1
+    expires_on = MentorProfile.police_certificate_expires_on
+    return (
+        expires_on.is_not(None),
+        expires_on <= today + timedelta(days=VETTING_WARNING_DAYS),
+        expires_on > today,
+        sa.or_(
+            MentorProfile.expiry_warned_for.is_(None),
+            MentorProfile.expiry_warned_for != expires_on,
+        ),
+    )
+
+
+def warn_expiring_vetting(profile: MentorProfile, *, now: datetime) -> bool:
+    """Warn a mentor (and the coordinator) once per expiry date."""
+    profile.expiry_warned_for = profile.police_certificate_expires_on
+    reminders.vetting_expiring(profile, now=now)
     db.session.flush()
-    return warned, closed
+    return True
 
 
-def warn_expiring_vetting(*, now: datetime) -> int:
-    """Warn mentors (and coordinators) whose police certificate expires within 30 days."""
-    today = local_today(None, now)
-    expiring = db.session.scalars(
-        sa.select(MentorProfile)
-        .where(
-            MentorProfile.police_certificate_expires_on.is_not(None),
-            MentorProfile.police_certificate_expires_on
-            <= today + timedelta(days=VETTING_WARNING_DAYS),
-            MentorProfile.police_certificate_expires_on > today,
-            sa.or_(
-                MentorProfile.expiry_warned_for.is_(None),
-                MentorProfile.expiry_warned_for != MentorProfile.police_certificate_expires_on,
-            ),
-        )
-        .order_by(MentorProfile.id)
-    ).all()
-    for profile in expiring:
-        profile.expiry_warned_for = profile.police_certificate_expires_on
-        reminders.vetting_expiring(profile, now=now)
+def feedback_pending() -> tuple:
+    """Conditions of a pairing that may still be asked for feedback."""
+    return (
+        Pairing.state.in_(
+            [
+                PairingState.ACTIVE,
+                PairingState.PAUSED,
+                PairingState.COMPLETED,
+                PairingState.ENDED_EARLY,
+            ]
+        ),
+        Pairing.end_feedback_requested_at.is_(None),
+        Pairing.responded_at.is_not(None),
+    )
+
+
+def request_feedback(pairing: Pairing, *, now: datetime) -> FeedbackStage | None:
+    """Ask both sides for feedback at the pairing's mid-point and near or at its end.
+
+    Returns the stage asked for, or None when none is due or it was already asked.
+    """
+    stage = feedback_stage_due(pairing, local_today(None, now))
+    if stage is FeedbackStage.END and pairing.end_feedback_requested_at is None:
+        pairing.end_feedback_requested_at = now
+        if pairing.mid_feedback_requested_at is None:
+            pairing.mid_feedback_requested_at = now  # too late to ask both
+    elif stage is FeedbackStage.MID and pairing.mid_feedback_requested_at is None:
+        pairing.mid_feedback_requested_at = now
+    else:
+        return None
+    reminders.feedback_requested(pairing, stage=stage, now=now)
     db.session.flush()
-    return len(expiring)
-
-
-def request_feedback(*, now: datetime) -> list[tuple[Pairing, FeedbackStage]]:
-    """Ask both sides for feedback at the pairing's mid-point and near or at its end."""
-    today = local_today(None, now)
-    candidates = db.session.scalars(
-        sa.select(Pairing)
-        .where(
-            Pairing.state.in_(
-                [
-                    PairingState.ACTIVE,
-                    PairingState.PAUSED,
-                    PairingState.COMPLETED,
-                    PairingState.ENDED_EARLY,
-                ]
-            ),
-            Pairing.end_feedback_requested_at.is_(None),
-            Pairing.responded_at.is_not(None),
-        )
-        .order_by(Pairing.id)
-    ).all()
-    asked = []
-    for pairing in candidates:
-        stage = feedback_stage_due(pairing, today)
-        if stage is FeedbackStage.END and pairing.end_feedback_requested_at is None:
-            pairing.end_feedback_requested_at = now
-            if pairing.mid_feedback_requested_at is None:
-                pairing.mid_feedback_requested_at = now  # too late to ask both
-            reminders.feedback_requested(pairing, stage=stage, now=now)
-            asked.append((pairing, stage))
-        elif stage is FeedbackStage.MID and pairing.mid_feedback_requested_at is None:
-            pairing.mid_feedback_requested_at = now
-            reminders.feedback_requested(pairing, stage=stage, now=now)
-            asked.append((pairing, stage))
-    db.session.flush()
-    return asked
+    return stage
 
 
 def feedback_stage_due(pairing: Pairing, today: date) -> FeedbackStage | None:

@@ -1,8 +1,9 @@
 """The one place mentoring talks to the reminder engine (talent.reminders).
 
 Every function here runs inside the business transaction and only writes ledger rows; the
-scheduler delivers them after the commit. Recipients are accounts: a pupil without one gets
-their confirmation and feedback links by e-mail instead (talent.mentoring.links).
+scheduler delivers them after the commit. Recipients are accounts, except a pupil without one:
+their feedback request goes to their contact address, with a signed link made at delivery
+(talent.mentoring.links). Session confirmation links are still e-mailed by the views.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from talent.mentoring import links
 from talent.mentoring.models import (
     STATE_LABELS,
     Concern,
@@ -40,6 +42,7 @@ ESCALATION = "mentoring.overdue_escalation"
 CLOSING = "mentoring.closing_warning"
 VETTING = "mentoring.vetting_expiring"
 FEEDBACK = "mentoring.feedback_request"
+FEEDBACK_BY_LINK = "mentoring.feedback_link"
 CONCERN = "mentoring.concern"
 
 #: Reminder before a proposal's deadline, and before a planned session.
@@ -212,6 +215,26 @@ _kind(
         "mentoring.give_feedback",
         {"pairing_id": n.subject_id, "stage": n.context.get("stage")},
     ),
+    Pairing,
+)
+_kind(
+    FEEDBACK_BY_LINK,
+    Category.MENTORING,
+    _l("Mentoring feedback by link"),
+    _l("How is your mentoring going?"),
+    lambda values: "\n\n".join(
+        (
+            str(
+                _l(
+                    "How is your mentoring with %(mentor)s going? Give a rating from 1 to 5 and "
+                    "a comment if you like; it takes a minute:",
+                    mentor=values.get("mentor", ""),
+                )
+            ),
+            str(_l("The link works for %(days)d days.", days=links.LINK_DAYS)),
+        )
+    ),
+    links.feedback_link_target,
     Pairing,
 )
 _kind(
@@ -413,7 +436,8 @@ def vetting_expiring(profile: MentorProfile, *, now: datetime) -> None:
 
 
 def feedback_requested(pairing: Pairing, *, stage: FeedbackStage, now: datetime) -> None:
-    """Ask the mentor and a mentee with an account for feedback."""
+    """Ask the mentor and the mentee for feedback: in the app, or a pupil without an account
+    by a link e-mailed to their contact address."""
     sides = [
         (pairing.mentor.user, pairing.mentee.name),
         (pairing.mentee.account, pairing.mentor.name),
@@ -427,6 +451,19 @@ def feedback_requested(pairing: Pairing, *, stage: FeedbackStage, now: datetime)
             pairing,
             now=now,
             context={"other": other, "stage": stage.value},
+            discriminator=stage.value,
+        )
+    mentee = pairing.mentee
+    if mentee.account_id is None:
+        if not mentee.contact_email:
+            log.info("mentee of pairing %s has no e-mail; no feedback link sent", pairing.id)
+        engine.notify_address(
+            mentee.contact_email,
+            mentee.name,
+            FEEDBACK_BY_LINK,
+            pairing,
+            now=now,
+            context={"mentor": pairing.mentor.name, "mentee_id": mentee.id, "stage": stage.value},
             discriminator=stage.value,
         )
 
