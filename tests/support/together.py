@@ -1,10 +1,10 @@
 """Run the same change from many threads at once, as a double-click, a retry or a rush does.
 
-Each thread works as a web worker does: its own app context, so its own session, connection
-and transaction, committed at the end. All of them wait at a barrier before their transaction
-starts (on SQLite even a read would take the write lock early and queue the rest). Works on
-SQLite files (write transactions queue with BEGIN IMMEDIATE) and on PostgreSQL (the row lock
-queues them).
+Each thread works as a web worker does: its own request (and app) context, so its own
+session, connection and transaction, committed at the end. All of them wait at a barrier
+before their transaction starts (on SQLite even a read would take the write lock early and
+queue the rest). Works on SQLite files (write transactions queue with BEGIN IMMEDIATE) and on
+PostgreSQL (the row lock queues them).
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ THREADS = 10
 
 
 def run_together(app, jobs: list[Callable[[], object]]) -> list[str]:
-    """Run each job in its own thread and app context, all released at once; return each
+    """Run each job in its own thread and request context, all released at once; return each
     outcome: "ok", the name of the DomainError it raised, or "crash: …" for anything else."""
     barrier = threading.Barrier(len(jobs))
     outcomes: list[str] = []
     guard = threading.Lock()
 
     def run(job: Callable[[], object]) -> None:
-        with app.app_context():
+        with app.test_request_context():
             try:
                 barrier.wait(timeout=30)
                 job()
