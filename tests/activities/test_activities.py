@@ -148,7 +148,7 @@ def test_access_by_school_and_partner(client, login, scene):
 
 
 def test_deleting_twice_deletes_once(scene):
-    with scene.app.test_request_context():
+    with scene.app.test_request_context(headers={"Accept-Language": "en"}):
         activity = _save(scene)
         services.delete_activity(scene.coordinator, activity, now=NOW)
         with pytest.raises(AlreadyDone, match="already deleted"):
