@@ -33,7 +33,9 @@ def lock(record: Record) -> Record:
     """
     if sa.inspect(record).modified:
         raise RuntimeError(f"lock {record!r} before changing it, not after")
-    db.session.refresh(record, with_for_update=True)
+    # Only the record's own row: a refresh repeats the eager loads the record was loaded with,
+    # and PostgreSQL refuses FOR UPDATE on the nullable side of their outer joins.
+    db.session.refresh(record, with_for_update={"of": type(record)})
     return record
 
 
