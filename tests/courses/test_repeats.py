@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from talent.audit.models import AuditEvent
 from talent.courses import notices
 from talent.courses.models import AdmissionMode, Course, CourseEnrollment, EnrollmentState
-from talent.courses.services import enrollment, management, waitlist
+from talent.courses.services import catalogue, enrollment, management, waitlist
 from talent.errors import AlreadyDone
 from talent.extensions import db
 from talent.people.models import User
@@ -161,3 +161,24 @@ def test_ten_acceptances_at_once_confirm_once(app):
     assert first.state is S.CONFIRMED
     assert db.session.get(Course, course_id).seats_taken == 1
     assert _notices(notices.SESSION_SOON, first.user) == 1
+
+
+def test_a_course_loaded_with_its_sessions_can_be_locked(app):
+    """The coordinator's pages load a course with its sessions joined; locking it must lock
+    the course row alone (PostgreSQL refuses FOR UPDATE across the outer join)."""
+    actor_id, course_id = coordinator().id, course(sessions=1).id
+    db.session.commit()
+    db.session.expunge_all()
+    loaded = catalogue.load_course(course_id)
+
+    management.save_session(
+        db.session.get(User, actor_id),
+        loaded,
+        None,
+        title="Extra",
+        starts_at=loaded.sessions[0].starts_at + timedelta(days=1),
+        ends_at=loaded.sessions[0].ends_at + timedelta(days=1),
+        now=NOW,
+    )
+
+    assert len(loaded.sessions) == 2
