@@ -19,7 +19,7 @@ from talent.activities.models import (
     ActivityParticipant,
 )
 from talent.audit.services import record_event, snapshot
-from talent.errors import ValidationFailed
+from talent.errors import AlreadyDone, ValidationFailed
 from talent.extensions import db
 from talent.people.models import Organization, OrganizationKind, Role, User
 from talent.schools.models import Student
@@ -150,6 +150,11 @@ def save_activity(
 
 
 def delete_activity(actor: User, activity: Activity, *, now: datetime) -> None:
+    """Delete an activity recorded by mistake; a second request finds it gone."""
+    # lock() cannot re-read a row that is gone, so the row is locked by reading it again here.
+    found = db.session.get(Activity, activity.id, with_for_update=True, populate_existing=True)
+    if found is None:
+        raise AlreadyDone(_l("This activity was already deleted."))
     record_event(
         actor,
         "activity.delete",

@@ -18,6 +18,7 @@ from talent.errors import DomainError
 from talent.extensions import db
 from talent.people.models import Organization, OrganizationKind, Role
 from talent.schools.models import SchoolClass
+from talent.web.actions import act
 from talent.web.forms import show_error_on_form
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
@@ -217,8 +218,11 @@ def edit(activity_id: int):
 def delete(activity_id: int):
     """Delete an activity recorded by mistake."""
     activity = _load(activity_id, "activities.manage")
+    then = url_for("activities.index")
     if DeleteForm().validate_on_submit():
-        services.delete_activity(current_user, activity, now=utcnow())
-        db.session.commit()
-        flash(gettext("The activity is deleted."), "success")
-    return redirect(url_for("activities.index"))
+        return act(
+            lambda: services.delete_activity(current_user, activity, now=utcnow()),
+            success=gettext("The activity is deleted."),
+            then=then,
+        ) or redirect(then)
+    return redirect(then)

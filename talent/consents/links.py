@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hmac
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app, flash, render_template, url_for
 from flask_babel import force_locale, gettext
@@ -18,8 +18,9 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from talent.audit.services import record_event
 from talent.consents.models import Guardian
-from talent.errors import InvalidState, ValidationFailed
+from talent.errors import AlreadyDone, InvalidState, ValidationFailed
 from talent.extensions import db
+from talent.locking import lock
 from talent.mail import build_message, send_message
 from talent.people.models import User
 from talent.privacy.settings import int_setting
@@ -27,6 +28,8 @@ from talent.privacy.settings import int_setting
 log = logging.getLogger(__name__)
 
 SALT = "talent-guardian-consent"
+#: A second link within this time is the same click again, not a request for a new e-mail.
+RESEND_PAUSE = timedelta(minutes=1)
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -73,6 +76,11 @@ def open_token(token: str) -> tuple[Guardian, User | None]:
 
 def prepare_link(actor: User, guardian: Guardian, *, now: datetime) -> None:
     """Check a link can be sent to the guardian and note that it was; e-mail after commit."""
+    lock(guardian)
+    if guardian.link_sent_at is not None and now - guardian.link_sent_at < RESEND_PAUSE:
+        raise AlreadyDone(
+            _l("A consent link went to %(email)s a moment ago.", email=guardian.email)
+        )
     if not guardian.email:
         raise InvalidState(_l("%(name)s has no e-mail address; add one first.", name=guardian.name))
     guardian.link_sent_at = now

@@ -1,6 +1,9 @@
 """Guardians and consents: recording, withdrawing, checking what is missing.
 
 ``missing_consents`` is the public check other features (lab visits, programmes) call.
+Every change of a pupil's consents or guardians locks the pupil first (``talent.locking.lock``),
+the aggregate they hang on: giving a consent supersedes another one of the pupil's, so two
+requests must not both decide which one is current.
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ from flask_babel import lazy_gettext as _l
 
 from talent.audit.services import record_event, snapshot
 from talent.consents.models import Consent, ConsentKind, ConsentMethod, Guardian, new_link_nonce
-from talent.errors import InvalidState, ValidationFailed
+from talent.errors import AlreadyDone, InvalidState, ValidationFailed
 from talent.extensions import db
+from talent.locking import lock
 from talent.people.models import User
 from talent.schools.models import Student
 
@@ -188,7 +192,10 @@ def save_guardian(
 ) -> Guardian:
     """Add a guardian to a pupil, or change one; a changed e-mail voids links sent before."""
     name, email, phone = _clean_contact(name, email, phone)
+    lock(student)
     creating = guardian is None
+    if not creating:
+        guardian = _reread_guardian(guardian)
     before = None if creating else snapshot(guardian, GUARDIAN_FIELDS)
     if creating:
         guardian = Guardian(student=student, created_at=now)
@@ -209,8 +216,18 @@ def save_guardian(
     return guardian
 
 
+def _reread_guardian(guardian: Guardian) -> Guardian:
+    """The guardian as stored now (the pupil is locked); AlreadyDone when removed meanwhile."""
+    found = db.session.get(Guardian, guardian.id, populate_existing=True)
+    if found is None:
+        raise AlreadyDone(_l("This guardian was already removed."))
+    return found
+
+
 def remove_guardian(actor: User | None, guardian: Guardian, *, now: datetime) -> None:
     """Remove a guardian; consents they gave stay on record under their name."""
+    lock(guardian.student)
+    guardian = _reread_guardian(guardian)
     record_event(
         actor,
         "guardian.delete",
@@ -272,7 +289,18 @@ def give_consent(
             _l("This consent would already have expired; check the end date."),
             field="expires_on",
         )
+    lock(student)
     previous = current_consent(student, kind)
+    if previous is not None and _same_consent(
+        previous,
+        given_by=given_by,
+        method=method,
+        given_on=given_on,
+        expires_on=expires_on,
+        guardian=guardian,
+        note=note,
+    ):
+        raise AlreadyDone(_l("This consent is already recorded."))
     if previous is not None:
         previous.superseded_at = now
         db.session.flush()  # the partial unique index allows one current consent
@@ -303,10 +331,28 @@ def give_consent(
     return consent
 
 
+def _same_consent(
+    consent: Consent, *, given_by, method, given_on, expires_on, guardian, note
+) -> bool:
+    """Whether ``consent`` already says what is being recorded (the same form sent twice)."""
+    return (
+        consent.given_by == given_by
+        and consent.method is method
+        and local_date(consent.given_at) == given_on
+        and consent.expires_on == expires_on
+        and consent.guardian_id == (guardian.id if guardian else None)
+        and consent.note == note
+    )
+
+
 def withdraw_consent(
     actor: User | None, consent: Consent, *, withdrawn_by: str, now: datetime
 ) -> Consent:
     """Mark a consent in force as withdrawn; the record stays."""
+    lock(consent.student)
+    db.session.refresh(consent)
+    if consent.withdrawn_at is not None:
+        raise AlreadyDone(_l("This consent was already withdrawn."))
     if not consent.is_current:
         raise InvalidState(_l("This consent is no longer in force; there is nothing to withdraw."))
     withdrawn_by = clean_text(withdrawn_by, field="withdrawn_by", max_length=200)
@@ -337,7 +383,7 @@ def answer_by_guardian(
 
     Kinds that already are as the guardian wants are left alone. Returns (given, withdrawn).
     """
-    student = guardian.student
+    student = lock(guardian.student)
     today = local_date(now)
     current = {c.kind: c for c in consents_by_pupil([student.id])[student.id] if c.is_current}
     given, withdrawn = [], []

@@ -23,6 +23,7 @@ from talent.db import utcnow
 from talent.errors import DomainError
 from talent.extensions import db
 from talent.schools.models import Student
+from talent.web.actions import act
 from talent.web.forms import show_error_on_form
 
 log = logging.getLogger(__name__)
@@ -90,8 +91,8 @@ def _back(student: Student):
 
 
 def _save_guardian(form: GuardianForm, student: Student, guardian: Guardian | None):
-    try:
-        services.save_guardian(
+    return act(
+        lambda: services.save_guardian(
             current_user,
             student,
             guardian,
@@ -99,13 +100,11 @@ def _save_guardian(form: GuardianForm, student: Student, guardian: Guardian | No
             email=form.email.data or "",
             phone=form.phone.data or "",
             now=utcnow(),
-        )
-    except DomainError as error:
-        show_error_on_form(form, error)
-        return None
-    db.session.commit()
-    flash(gettext("The guardian is saved."), "success")
-    return _back(student)
+        ),
+        success=gettext("The guardian is saved."),
+        then=url_for("consents.pupil", student_id=student.id),
+        form=form,
+    )
 
 
 @bp.route("/pupils/<int:student_id>/guardians/new", methods=["GET", "POST"])
@@ -138,10 +137,12 @@ def delete_guardian(guardian_id: int):
     """Remove a guardian; the consents they gave stay on record."""
     guardian = _load(Guardian, guardian_id)
     student = guardian.student
-    services.remove_guardian(current_user, guardian, now=utcnow())
-    db.session.commit()
-    flash(gettext("The guardian is removed."), "success")
-    return _back(student)
+    then = url_for("consents.pupil", student_id=student.id)
+    return act(
+        lambda: services.remove_guardian(current_user, guardian, now=utcnow()),
+        success=gettext("The guardian is removed."),
+        then=then,
+    ) or redirect(then)
 
 
 @bp.route("/guardians/<int:guardian_id>/send-link", methods=["POST"])
@@ -152,8 +153,7 @@ def send_link(guardian_id: int):
     try:
         links.prepare_link(current_user, guardian, now=utcnow())
     except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "danger")
+        show_error_on_form(None, error)
         return _back(guardian.student)
     db.session.commit()
     if links.send_link(guardian, current_user):
@@ -176,8 +176,8 @@ def record(student_id: int):
         form.expires_on.data = services.school_year_end(today)
     if form.validate_on_submit():
         guardian = next((g for g in guardians if g.id == form.guardian_id.data), None)
-        try:
-            services.give_consent(
+        done = act(
+            lambda: services.give_consent(
                 current_user,
                 student,
                 kind=form.kind.data,
@@ -188,13 +188,13 @@ def record(student_id: int):
                 expires_on=form.expires_on.data,
                 note=form.note.data or "",
                 now=utcnow(),
-            )
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("The consent is recorded."), "success")
-            return _back(student)
+            ),
+            success=gettext("The consent is recorded."),
+            then=url_for("consents.pupil", student_id=student.id),
+            form=form,
+        )
+        if done:
+            return done
     return render_template("consents/consent_form.html", form=form, student=student)
 
 
@@ -205,16 +205,16 @@ def withdraw(consent_id: int):
     consent = _load(Consent, consent_id)
     form = WithdrawConsentForm()
     if form.validate_on_submit():
-        try:
-            services.withdraw_consent(
+        done = act(
+            lambda: services.withdraw_consent(
                 current_user, consent, withdrawn_by=form.withdrawn_by.data, now=utcnow()
-            )
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("The consent is withdrawn."), "success")
-            return _back(consent.student)
+            ),
+            success=gettext("The consent is withdrawn."),
+            then=url_for("consents.pupil", student_id=consent.student_id),
+            form=form,
+        )
+        if done:
+            return done
     return render_template(
         "consents/withdraw.html", form=form, consent=consent, student=consent.student
     )

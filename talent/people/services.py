@@ -13,8 +13,9 @@ from sqlalchemy.orm import selectinload
 
 from talent.audit.services import record_event, snapshot
 from talent.auth.services import normalize_email, user_by_email
-from talent.errors import Conflict, InvalidState, NotAllowed, ValidationFailed
+from talent.errors import AlreadyDone, Conflict, InvalidState, NotAllowed, ValidationFailed
 from talent.extensions import db
+from talent.locking import lock
 from talent.people.models import Organization, OrganizationKind, Role, RoleAssignment, User
 
 log = logging.getLogger(__name__)
@@ -121,12 +122,14 @@ def invite_user(
 
 def reissue_invitation(actor: User, user: User, *, now: datetime) -> None:
     """Make earlier invitation links void; the caller sends a fresh one."""
+    lock(user)
     if user.has_password:
         raise Conflict(_l("This person has already accepted the invitation."))
     if not user.is_active:
         raise InvalidState(_l("This account is deactivated. Reactivate it first."))
     user.end_sessions()
     user.invited_at = now
+    db.session.flush()
     record_event(actor, "user.reinvite", user, now=now, label=user.email)
 
 
@@ -141,6 +144,7 @@ def update_user(
     now: datetime,
 ) -> None:
     """Change a user's details; a change of roles ends the user's sessions."""
+    lock(user)
     roles = set(roles)
     if set(user.roles) ^ roles:
         _check_grantable(actor, set(user.roles) ^ roles)
@@ -172,11 +176,15 @@ def set_user_active(actor: User, user: User, active: bool, *, now: datetime) -> 
     """Deactivate (ending every session at once) or reactivate an account."""
     if user.id == actor.id and not active:
         raise ValidationFailed(_l("You cannot deactivate your own account."))
-    if user.is_active == active:
-        return
+    lock(user)
+    if user.is_active and active:
+        raise AlreadyDone(_l("%(name)s can already log in.", name=user.name))
+    if not user.is_active and not active:
+        raise AlreadyDone(_l("%(name)s is already deactivated.", name=user.name))
     before = snapshot(user, USER_FIELDS)
     user.is_active = active
     user.end_sessions()
+    db.session.flush()
     record_event(
         actor,
         "user.activate" if active else "user.deactivate",

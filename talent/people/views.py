@@ -25,6 +25,7 @@ from talent.people.forms import (
     UserForm,
 )
 from talent.people.models import Organization, User
+from talent.web.actions import act
 from talent.web.forms import show_error_on_form
 
 log = logging.getLogger(__name__)
@@ -199,20 +200,20 @@ def edit_user(user_id: int):
     return render_template("people/user_form.html", form=form, user=user)
 
 
-def _account_action(user_id: int, act, message: str, *, send_invitation: bool = False):
+def _account_action(user_id: int, change, message: str, *, send_invitation: bool = False):
     """Run one service on a user, commit, tell the user and go back to the user's page."""
     user = _managed_user(user_id)
-    try:
-        act(current_user, user, now=utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "danger")
-    else:
-        db.session.commit()
-        if send_invitation:
-            send_account_link(user, tokens.INVITATION)
-        flash(message % {"name": user.name, "email": user.email}, "success")
-    return redirect(url_for("people.edit_user", user_id=user_id))
+    then = url_for("people.edit_user", user_id=user_id)
+    changed: list[bool] = []
+
+    def run():
+        change(current_user, user, now=utcnow())
+        changed.append(True)
+
+    done = act(run, success=message % {"name": user.name, "email": user.email}, then=then)
+    if changed and send_invitation:
+        send_account_link(user, tokens.INVITATION)
+    return done or redirect(then)
 
 
 @bp.route("/users/<int:user_id>/reinvite", methods=["POST"])

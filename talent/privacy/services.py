@@ -19,8 +19,9 @@ from talent.audit.models import AuditEvent
 from talent.audit.services import record_event
 from talent.consents.models import Consent
 from talent.consents.services import local_date
-from talent.errors import InvalidState, ValidationFailed
+from talent.errors import AlreadyDone, InvalidState, ValidationFailed
 from talent.extensions import db
+from talent.locking import lock
 from talent.people.models import User
 from talent.privacy.registry import erasure_steps, export_sections
 from talent.programmes.models import ProgrammeEnrollment
@@ -50,6 +51,7 @@ def erased_name(student_id: int) -> str:
 
 def set_left_school(actor: User, student: Student, *, left_on: date | None, now: datetime) -> None:
     """Record the pupil's last day at school, or clear it; retention counts from that day."""
+    lock(student)
     if student.erased_at is not None:
         raise InvalidState(_l("This pupil's record is erased."))
     if left_on is not None:
@@ -260,8 +262,9 @@ def erase_pupil(actor: User | None, student: Student, *, reason: str, now: datet
 
     ``reason`` is "request" or "retention" (no free text: it would be personal data again).
     """
+    lock(student)  # a second request, or the retention job, waits and then finds it erased
     if student.erased_at is not None:
-        raise InvalidState(_l("This pupil's record is already erased."))
+        raise AlreadyDone(_l("This pupil's record is already erased."))
     student = _load(student.id)
     label = erased_name(student.id)
     consents = _consents(student)

@@ -16,13 +16,12 @@ from talent.auth import policy
 from talent.auth.guards import permission_required
 from talent.consents.services import local_date
 from talent.db import utcnow
-from talent.errors import DomainError
 from talent.extensions import db
 from talent.privacy import commands, jobs, services
 from talent.privacy.forms import EraseForm, PupilSearchForm
 from talent.privacy.settings import int_setting
 from talent.schools.models import Student
-from talent.web.forms import show_error_on_form
+from talent.web.actions import act
 
 log = logging.getLogger(__name__)
 
@@ -161,14 +160,14 @@ def erase(student_id: int):
     student = _student(student_id)
     form = EraseForm()
     if form.validate_on_submit():
-        try:
-            services.erase_pupil(current_user, student, reason="request", now=utcnow())
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("The pupil's personal data is erased."), "success")
-            return redirect(url_for("privacy.pupil", student_id=student.id))
+        done = act(
+            lambda: services.erase_pupil(current_user, student, reason="request", now=utcnow()),
+            success=gettext("The pupil's personal data is erased."),
+            then=url_for("privacy.pupil", student_id=student.id),
+            form=form,
+        )
+        if done:
+            return done
     return render_template(
         "privacy/erase.html", form=form, student=student, today=local_date(utcnow())
     )

@@ -1,7 +1,10 @@
 """Running talent programmes: programmes and tracks, enrollments and their states, outcomes.
 
-Capacity holds under concurrent requests: a place is taken by one conditional UPDATE
-(``places_taken < capacity``), and a CHECK constraint on the table is the final guarantee.
+Every change of an enrollment's state locks the enrollment first (``talent.locking.lock``) and
+decides on the state it re-read, so a double-click or a second coordinator finds the change
+made and is told so. Capacity holds under concurrent requests: a place is taken by one
+conditional UPDATE (``places_taken < capacity``), and a CHECK constraint on the table is the
+final guarantee.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from talent.audit.services import record_event, snapshot
 from talent.auth import policy
 from talent.consents.models import ConsentKind
 from talent.consents.services import clean_text, local_date, missing_consents
-from talent.errors import Conflict, InvalidState, NotAllowed, ValidationFailed
+from talent.errors import AlreadyDone, Conflict, InvalidState, NotAllowed, ValidationFailed
 from talent.extensions import db
+from talent.locking import lock
 from talent.people.models import Organization, OrganizationKind, User
 from talent.programmes.models import (
     ALUMNI_FIELDS,
@@ -131,6 +135,8 @@ def save_programme(
         raise ValidationFailed(_l("Choose a school."), field="school_id")
     track_names = _clean_tracks(tracks)
     creating = programme is None
+    if not creating:
+        lock(programme)  # the places taken are compared with the new capacity
     if not creating and capacity < programme.places_taken:
         raise ValidationFailed(
             _l(
@@ -260,6 +266,7 @@ def enroll_pupils(
                 ),
                 field="student_ids",
             )
+    lock(programme)  # enrollments into one programme queue here, so a repeat sees the first
     ids = [student.id for student in students]
     already = db.session.scalars(
         sa.select(ProgrammeEnrollment)
@@ -272,6 +279,8 @@ def enroll_pupils(
     ).all()
     if already:
         names = ", ".join(sorted(e.student.name for e in already))
+        if len(already) == len(set(ids)):
+            raise AlreadyDone(_l("Already in the programme: %(names)s.", names=names))
         raise Conflict(_l("Already in the programme: %(names)s.", names=names), field="student_ids")
     enrollments = [
         ProgrammeEnrollment(
@@ -306,7 +315,7 @@ def enroll_pupils(
 
 
 def _move(enrollment: ProgrammeEnrollment, target: EnrollmentState, values: dict) -> None:
-    """Change the state with a conditional UPDATE, so two requests cannot both move it."""
+    """Change the state of a locked enrollment, or say why it cannot change."""
     source = enrollment.state
     if not source.can_become(target):
         raise InvalidState(
@@ -316,15 +325,10 @@ def _move(enrollment: ProgrammeEnrollment, target: EnrollmentState, values: dict
                 target=target.label,
             )
         )
-    result = db.session.execute(
-        sa.update(ProgrammeEnrollment)
-        .where(ProgrammeEnrollment.id == enrollment.id, ProgrammeEnrollment.state == source)
-        .values(state=target, **values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise Conflict(_l("Someone changed this enrollment just now. Reload the page to see it."))
-    db.session.refresh(enrollment)
+    enrollment.state = target
+    for name, value in values.items():
+        setattr(enrollment, name, value)
+    db.session.flush()
 
 
 def _take_place(programme: Programme) -> None:
@@ -347,9 +351,10 @@ def _take_place(programme: Programme) -> None:
 
 
 def _free_place(programme: Programme) -> None:
+    """Give back the place an active enrollment held (a CHECK refuses a count below 0)."""
     db.session.execute(
         sa.update(Programme)
-        .where(Programme.id == programme.id, Programme.places_taken > 0)
+        .where(Programme.id == programme.id)
         .values(places_taken=Programme.places_taken - 1)
         .execution_options(synchronize_session=False)
     )
@@ -363,6 +368,9 @@ def missing_programme_consent(students: Iterable[Student], *, now: datetime) -> 
 
 def activate(actor: User, enrollment: ProgrammeEnrollment, *, now: datetime) -> None:
     """Make an applicant active: needs programme consent when under 18, and a free place."""
+    lock(enrollment)
+    if enrollment.state is EnrollmentState.ACTIVE:
+        raise AlreadyDone(_l("%(name)s is already active.", name=enrollment.student.name))
     missing = missing_programme_consent([enrollment.student], now=now)
     if missing:
         raise InvalidState(
@@ -392,6 +400,9 @@ def complete(
             field="intended_field",
         )
     _check_field(intended_field, INTENDED_FIELDS, "intended_field")
+    lock(enrollment)
+    if enrollment.state is EnrollmentState.COMPLETED:
+        raise AlreadyDone(_l("%(name)s has already completed.", name=enrollment.student.name))
     before = snapshot(enrollment, ENROLLMENT_FIELDS)
     _move(
         enrollment,
@@ -406,6 +417,9 @@ def withdraw(actor: User, enrollment: ProgrammeEnrollment, *, reason: str, now: 
     reason = clean_text(reason, field="reason", max_length=500)
     if not reason:
         raise ValidationFailed(_l("Write why the pupil withdraws."), field="reason")
+    lock(enrollment)
+    if enrollment.state is EnrollmentState.WITHDRAWN:
+        raise AlreadyDone(_l("%(name)s was already withdrawn.", name=enrollment.student.name))
     was_active = enrollment.state is EnrollmentState.ACTIVE
     before = snapshot(enrollment, ENROLLMENT_FIELDS)
     _move(
@@ -429,9 +443,10 @@ def change_enrollment(
     """Move a pupil to another track or correct the intended field at the start."""
     if track is not None and track.programme_id != enrollment.programme_id:
         raise ValidationFailed(_l("Choose one of this programme's tracks."), field="track_id")
+    _check_field(intended_field_at_start, INTENDED_FIELDS, "intended_field_at_start")
+    lock(enrollment)
     if enrollment.state is EnrollmentState.WITHDRAWN:
         raise InvalidState(_l("A withdrawn enrollment cannot be changed."))
-    _check_field(intended_field_at_start, INTENDED_FIELDS, "intended_field_at_start")
     before = snapshot(enrollment, ENROLLMENT_FIELDS)
     enrollment.track = track
     enrollment.intended_field_at_start = intended_field_at_start

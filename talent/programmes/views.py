@@ -38,6 +38,7 @@ from talent.programmes.models import (
 )
 from talent.rosters.csvsafe import csv_text
 from talent.schools.models import SchoolClass, Student
+from talent.web.actions import act
 from talent.web.forms import show_error_on_form
 
 log = logging.getLogger(__name__)
@@ -271,28 +272,25 @@ def enroll(programme_id: int):
     if school_class is not None and form.validate_on_submit():
         chosen = [p for p in pupils if p.id in set(form.student_ids.data)]
         track = next((t for t in programme.tracks if t.id == form.track_id.data), None)
-        try:
-            enrolled = services.enroll_pupils(
+        done = act(
+            lambda: services.enroll_pupils(
                 current_user,
                 programme,
                 chosen,
                 track=track,
                 intended_field=form.intended_field.data,
                 now=utcnow(),
-            )
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(
-                ngettext(
-                    "%(num)d pupil enrolled as an applicant.",
-                    "%(num)d pupils enrolled as applicants.",
-                    len(enrolled),
-                ),
-                "success",
-            )
-            return _to_programme(programme)
+            ),
+            success=ngettext(
+                "%(num)d pupil enrolled as an applicant.",
+                "%(num)d pupils enrolled as applicants.",
+                len(chosen),
+            ),
+            then=url_for("programmes.show", programme_id=programme.id),
+            form=form,
+        )
+        if done:
+            return done
     return render_template(
         "programmes/enroll.html",
         programme=programme,
@@ -304,10 +302,10 @@ def enroll(programme_id: int):
     )
 
 
-def _after_change(enrollment: ProgrammeEnrollment, message: str):
-    db.session.commit()
-    flash(message, "success")
-    return _to_programme(enrollment.programme)
+def _change(enrollment: ProgrammeEnrollment, change, success: str, form=None):
+    """Make a change to an enrollment and go back to its programme."""
+    target = url_for("programmes.show", programme_id=enrollment.programme_id)
+    return act(change, success=success, then=target, form=form)
 
 
 @bp.route("/enrollments/<int:enrollment_id>/activate", methods=["POST"])
@@ -315,15 +313,11 @@ def _after_change(enrollment: ProgrammeEnrollment, message: str):
 def activate(enrollment_id: int):
     """Make an applicant active; refused with what is missing (consent, place)."""
     enrollment = _enrollment(enrollment_id)
-    try:
-        services.activate(current_user, enrollment, now=utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "danger")
-        return _to_programme(enrollment.programme)
-    return _after_change(
-        enrollment, gettext("%(name)s is now active.", name=enrollment.student.name)
-    )
+    return _change(
+        enrollment,
+        lambda: services.activate(current_user, enrollment, now=utcnow()),
+        gettext("%(name)s is now active.", name=enrollment.student.name),
+    ) or _to_programme(enrollment.programme)
 
 
 @bp.route("/enrollments/<int:enrollment_id>", methods=["GET", "POST"])
@@ -334,18 +328,20 @@ def edit_enrollment(enrollment_id: int):
     form = EnrollmentForm(obj=enrollment, tracks=enrollment.programme.tracks)
     if form.validate_on_submit():
         track = next((t for t in enrollment.programme.tracks if t.id == form.track_id.data), None)
-        try:
-            services.change_enrollment(
+        done = _change(
+            enrollment,
+            lambda: services.change_enrollment(
                 current_user,
                 enrollment,
                 track=track,
                 intended_field_at_start=form.intended_field_at_start.data,
                 now=utcnow(),
-            )
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            return _after_change(enrollment, gettext("The enrollment is saved."))
+            ),
+            gettext("The enrollment is saved."),
+            form,
+        )
+        if done:
+            return done
     return render_template("programmes/enrollment.html", form=form, enrollment=enrollment)
 
 
@@ -356,16 +352,16 @@ def complete(enrollment_id: int):
     enrollment = _enrollment(enrollment_id)
     form = CompleteForm()
     if form.validate_on_submit():
-        try:
-            services.complete(
+        done = _change(
+            enrollment,
+            lambda: services.complete(
                 current_user, enrollment, intended_field=form.intended_field.data, now=utcnow()
-            )
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            return _after_change(
-                enrollment, gettext("%(name)s completed.", name=enrollment.student.name)
-            )
+            ),
+            gettext("%(name)s completed.", name=enrollment.student.name),
+            form,
+        )
+        if done:
+            return done
     return render_template("programmes/complete.html", form=form, enrollment=enrollment)
 
 
@@ -376,14 +372,16 @@ def withdraw(enrollment_id: int):
     enrollment = _enrollment(enrollment_id)
     form = WithdrawEnrollmentForm()
     if form.validate_on_submit():
-        try:
-            services.withdraw(current_user, enrollment, reason=form.reason.data, now=utcnow())
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            return _after_change(
-                enrollment, gettext("%(name)s is withdrawn.", name=enrollment.student.name)
-            )
+        done = _change(
+            enrollment,
+            lambda: services.withdraw(
+                current_user, enrollment, reason=form.reason.data, now=utcnow()
+            ),
+            gettext("%(name)s is withdrawn.", name=enrollment.student.name),
+            form,
+        )
+        if done:
+            return done
     return render_template("programmes/withdraw.html", form=form, enrollment=enrollment)
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from talent.auth.guards import permission_required
 from talent.db import utcnow
-from talent.errors import DomainError, NotFound
+from talent.errors import NotFound
 from talent.extensions import db
 from talent.i18n import local_zone
 from talent.reminders import queries, services
@@ -18,6 +18,7 @@ from talent.reminders.forms import LedgerFilterForm
 from talent.reminders.kinds import all_kinds, get_kind
 from talent.reminders.models import STATE_LABELS, Notification, NotificationState
 from talent.reminders.notices import send_test_message
+from talent.web.actions import act
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 
@@ -76,11 +77,12 @@ def _ledger_row(notification_id: int) -> Notification:
     return notification
 
 
-def _back_to_ledger():
+def _ledger_page() -> str:
+    """The ledger page the form was sent from (its filters kept), or the ledger."""
     target = request.form.get("next", "")
     if target.startswith("/ledger"):
-        return redirect(target)
-    return redirect(url_for("ledger.index"))
+        return target
+    return url_for("ledger.index")
 
 
 @bp.route("/<int:notification_id>/retry", methods=["POST"])
@@ -88,15 +90,12 @@ def _back_to_ledger():
 def retry(notification_id: int):
     """Send a failed or skipped delivery again at the next tick."""
     notification = _ledger_row(notification_id)
-    try:
-        services.retry(current_user, notification, now=utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "danger")
-    else:
-        db.session.commit()
-        flash(gettext("The delivery will be tried again within a minute."), "success")
-    return _back_to_ledger()
+    back = _ledger_page()
+    return act(
+        lambda: services.retry(current_user, notification, now=utcnow()),
+        success=gettext("The delivery will be tried again within a minute."),
+        then=back,
+    ) or redirect(back)
 
 
 @bp.route("/<int:notification_id>/cancel", methods=["POST"])
@@ -104,15 +103,12 @@ def retry(notification_id: int):
 def cancel(notification_id: int):
     """Cancel a pending delivery."""
     notification = _ledger_row(notification_id)
-    try:
-        services.cancel(current_user, notification, now=utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "danger")
-    else:
-        db.session.commit()
-        flash(gettext("The delivery is cancelled."), "success")
-    return _back_to_ledger()
+    back = _ledger_page()
+    return act(
+        lambda: services.cancel(current_user, notification, now=utcnow()),
+        success=gettext("The delivery is cancelled."),
+        then=back,
+    ) or redirect(back)
 
 
 @bp.route("/test-message", methods=["POST"])

@@ -16,8 +16,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from talent.audit.services import record_event
-from talent.errors import ValidationFailed
+from talent.errors import AlreadyDone, ValidationFailed
 from talent.extensions import db
+from talent.locking import lock
 from talent.people.models import User
 from talent.reminders.kinds import get_kind
 from talent.reminders.models import Notification, NotificationState
@@ -303,6 +304,9 @@ def cancel_for(
 
 def retry(actor: User, notification: Notification, *, now: datetime) -> None:
     """Put a failed or skipped delivery back in the queue, due now, with fresh attempts."""
+    lock(notification)  # the delivery worker skips a locked row, so it cannot claim it meanwhile
+    if notification.state in (NotificationState.PENDING, NotificationState.CLAIMED):
+        raise AlreadyDone(_l("This delivery is waiting to be sent; there is nothing to retry."))
     if notification.state not in (NotificationState.FAILED, NotificationState.SKIPPED):
         raise ValidationFailed(_l("Only a failed or skipped delivery can be retried."))
     notification.state = NotificationState.PENDING
@@ -317,6 +321,9 @@ def retry(actor: User, notification: Notification, *, now: datetime) -> None:
 
 def cancel(actor: User, notification: Notification, *, now: datetime) -> None:
     """Cancel one pending delivery from the ledger."""
+    lock(notification)
+    if notification.state is NotificationState.CANCELLED:
+        raise AlreadyDone(_l("This delivery was already cancelled."))
     if notification.state is not NotificationState.PENDING:
         raise ValidationFailed(_l("Only a pending delivery can be cancelled."))
     notification.state = NotificationState.CANCELLED

@@ -21,8 +21,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from talent.audit.services import record_event
 from talent.consents.models import Guardian, new_link_nonce
 from talent.consents.services import local_date
-from talent.errors import Conflict, InvalidState, ValidationFailed
+from talent.errors import AlreadyDone, Conflict, InvalidState, ValidationFailed
 from talent.extensions import db
+from talent.locking import lock
 from talent.people.models import Organization, OrganizationKind, User
 from talent.rosters.messages import file_problem
 from talent.rosters.models import ImportState, RosterImport, RosterImportRow, RowAction
@@ -260,6 +261,7 @@ def check_next_chunk(
     roster_import: RosterImport, *, now: datetime, chunk_rows: int | None = None
 ) -> RosterImport:
     """Check the next rows of an import; when the last are checked it becomes ready."""
+    lock(roster_import)  # two pages polling check the same rows one after the other
     if roster_import.state is not ImportState.CHECKING:
         return roster_import
     size = chunk_rows or CHECK_CHUNK_ROWS
@@ -391,26 +393,17 @@ def imports_query(school_id: int | None) -> sa.Select:
 
 def _claim(roster_import: RosterImport) -> None:
     """Move the import from ready to saved exactly once, even with two clicks at once."""
-    result = db.session.execute(
-        sa.update(RosterImport)
-        .where(
-            RosterImport.id == roster_import.id,
-            RosterImport.state == ImportState.READY,
-            RosterImport.error_rows == 0,
-        )
-        .values(state=ImportState.SAVED)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.session.refresh(roster_import)
-        if roster_import.state is ImportState.SAVED:
-            raise Conflict(_l("This import is already saved."))
-        if roster_import.state is ImportState.DISCARDED:
-            raise InvalidState(_l("This import was discarded; upload the file again."))
-        if roster_import.state is ImportState.CHECKING:
-            raise InvalidState(_l("The file is still being checked; wait until it is done."))
+    lock(roster_import)
+    if roster_import.state is ImportState.SAVED:
+        raise AlreadyDone(_l("This import is already saved."))
+    if roster_import.state is ImportState.DISCARDED:
+        raise InvalidState(_l("This import was discarded; upload the file again."))
+    if roster_import.state is ImportState.CHECKING:
+        raise InvalidState(_l("The file is still being checked; wait until it is done."))
+    if roster_import.error_rows:
         raise InvalidState(_l("Some lines have errors. Fix them in the file and upload it again."))
-    db.session.refresh(roster_import)
+    roster_import.state = ImportState.SAVED
+    db.session.flush()
 
 
 def save_import(actor: User, roster_import: RosterImport, *, now: datetime) -> dict[str, int]:
@@ -562,6 +555,9 @@ def _apply_guardian(student: Student, row: CheckedRow, now: datetime) -> tuple[i
 
 def discard_import(actor: User, roster_import: RosterImport, *, now: datetime) -> None:
     """Drop an unsaved import and its rows."""
+    lock(roster_import)
+    if roster_import.state is ImportState.DISCARDED:
+        raise AlreadyDone(_l("This upload was already discarded."))
     if roster_import.state is ImportState.SAVED:
         raise InvalidState(_l("This import is saved; it cannot be discarded."))
     roster_import.state = ImportState.DISCARDED

@@ -36,6 +36,7 @@ from talent.rosters.forms import RosterFilterForm, UploadForm
 from talent.rosters.models import ImportState, RosterImport, RowAction
 from talent.rosters.parsing import FIELD_HEADERS
 from talent.schools.models import SchoolClass, Student
+from talent.web.actions import act
 from talent.web.forms import show_error_on_form
 
 log = logging.getLogger(__name__)
@@ -336,19 +337,26 @@ def check(import_id: int):
 def save(import_id: int):
     """Save every line of a checked file at once."""
     roster_import = _import(import_id)
-    counts = services.save_import(current_user, roster_import, now=utcnow())
-    db.session.commit()
-    flash(
-        gettext(
-            "The roster is saved: %(created)d new pupils, %(updated)d updated, "
-            "%(guardians)d guardians added.",
-            created=counts["pupils_created"],
-            updated=counts["pupils_updated"],
-            guardians=counts["guardians_added"],
-        ),
-        "success",
+    then = url_for("rosters.index", school=roster_import.school_id)
+    saved: list[dict[str, int]] = []
+    done = act(
+        lambda: saved.append(services.save_import(current_user, roster_import, now=utcnow())),
+        success=None,
+        then=then,
     )
-    return redirect(url_for("rosters.index", school=roster_import.school_id))
+    if saved:
+        counts = saved[0]
+        flash(
+            gettext(
+                "The roster is saved: %(created)d new pupils, %(updated)d updated, "
+                "%(guardians)d guardians added.",
+                created=counts["pupils_created"],
+                updated=counts["pupils_updated"],
+                guardians=counts["guardians_added"],
+            ),
+            "success",
+        )
+    return done or redirect(url_for("rosters.preview", import_id=import_id))
 
 
 @bp.route("/imports/<int:import_id>/discard", methods=["POST"])
@@ -356,10 +364,12 @@ def save(import_id: int):
 def discard(import_id: int):
     """Throw away an unsaved import."""
     roster_import = _import(import_id)
-    services.discard_import(current_user, roster_import, now=utcnow())
-    db.session.commit()
-    flash(gettext("The upload is discarded; nothing was saved."), "info")
-    return redirect(url_for("rosters.index", school=roster_import.school_id))
+    then = url_for("rosters.index", school=roster_import.school_id)
+    return act(
+        lambda: services.discard_import(current_user, roster_import, now=utcnow()),
+        success=gettext("The upload is discarded; nothing was saved."),
+        then=then,
+    ) or redirect(url_for("rosters.preview", import_id=import_id))
 
 
 @bp.route("/imports/<int:import_id>/problems.csv")

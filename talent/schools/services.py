@@ -16,8 +16,10 @@ from sqlalchemy.orm import contains_eager
 
 from talent.audit.services import record_event, snapshot
 from talent.auth import policy
-from talent.errors import Conflict, NotAllowed, ValidationFailed
+from talent.auth.services import normalize_email
+from talent.errors import AlreadyDone, Conflict, NotAllowed, ValidationFailed
 from talent.extensions import db
+from talent.locking import lock
 from talent.people.models import Organization, OrganizationKind, Role, User
 from talent.people.services import invite_user
 from talent.schools.models import SchoolClass, Student
@@ -390,12 +392,12 @@ def move_student(
             _l("Choose a class at the pupil's own school."), field="school_class_id"
         )
     target_id = target.id if target is not None else None
+    lock(student)
     if target_id == student.school_class_id:
-        raise ValidationFailed(
-            _l("The pupil is already in that class.")
+        raise AlreadyDone(
+            _l("%(name)s is already in %(class_name)s.", name=student.name, class_name=target.label)
             if target is not None
-            else _l("The pupil is not in any class."),
-            field="school_class_id",
+            else _l("%(name)s is not in any class.", name=student.name)
         )
     before = snapshot(student, STUDENT_FIELDS)
     student.school_class = target
@@ -416,7 +418,10 @@ def invite_student(
 ) -> User:
     """Give a pupil an account; the caller commits and then sends the invitation link."""
     _check_student(actor, student)
+    lock(student)
     if student.user_id is not None:
+        if student.user.email == normalize_email(email):  # the same invitation sent twice
+            raise AlreadyDone(_l("%(name)s already has an account.", name=student.name))
         raise Conflict(_l("This pupil already has an account."))
     user = invite_user(
         actor,

@@ -18,7 +18,7 @@ from talent.auth.links import send_account_link
 from talent.db import utcnow
 from talent.errors import DomainError
 from talent.extensions import db
-from talent.people.models import Organization
+from talent.people.models import Organization, User
 from talent.schools import services
 from talent.schools.forms import (
     ClassFilterForm,
@@ -30,6 +30,7 @@ from talent.schools.forms import (
     StudentForm,
 )
 from talent.schools.models import SchoolClass, Student
+from talent.web.actions import act
 from talent.web.forms import show_error_on_form
 
 log = logging.getLogger(__name__)
@@ -238,11 +239,13 @@ def _student_page(
     return body, status
 
 
-def _move_form(student: Student, **kwargs) -> MoveStudentForm:
+def _move_form(student: Student, *, offer_current: bool = False, **kwargs) -> MoveStudentForm:
+    """The classes a pupil can move to; a form sent twice names the pupil's class by now, so
+    the move itself accepts it and answers that the pupil is already there."""
     classes = [
         (school_class.id, school_class.label)
         for school_class in services.school_classes(student.school_id)
-        if school_class.id != student.school_class_id
+        if offer_current or school_class.id != student.school_class_id
     ]
     return MoveStudentForm(classes=classes, **kwargs)
 
@@ -276,22 +279,19 @@ def edit_student(student_id: int):
 def move_student(student_id: int):
     """Move a pupil to another class of the same school."""
     student = _in_scope(Student, student_id)
-    move_form = _move_form(student)
+    move_form = _move_form(student, offer_current=True)
     if move_form.validate_on_submit():
         target = db.session.get(SchoolClass, move_form.school_class_id.data)
-        try:
-            services.move_student(current_user, student, target, now=utcnow())
-        except DomainError as error:
-            show_error_on_form(move_form, error)
-        else:
-            db.session.commit()
-            flash(
-                gettext(
-                    "%(name)s is now in %(class_name)s.", name=student.name, class_name=target.label
-                ),
-                "success",
-            )
-            return redirect(url_for("schools.show_class", class_id=target.id))
+        done = act(
+            lambda: services.move_student(current_user, student, target, now=utcnow()),
+            success=gettext(
+                "%(name)s is now in %(class_name)s.", name=student.name, class_name=target.label
+            ),
+            then=url_for("schools.show_class", class_id=target.id),
+            form=move_form,
+        )
+        if done:
+            return done
     return _student_page(student, move_form=move_form, status=400)
 
 
@@ -301,25 +301,21 @@ def remove_student(student_id: int):
     """Take a pupil out of their class; the pupil's record stays with the school."""
     student = _in_scope(Student, student_id)
     former_class_id = student.school_class_id
-    if RemoveStudentForm().validate_on_submit():
-        try:
-            services.move_student(current_user, student, None, now=utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "danger")
-        else:
-            db.session.commit()
-            flash(
-                gettext(
-                    "%(name)s is no longer in the class. The record is kept under pupils "
-                    "without a class.",
-                    name=student.name,
-                ),
-                "success",
-            )
     if former_class_id is not None:
-        return redirect(url_for("schools.show_class", class_id=former_class_id))
-    return redirect(url_for("schools.edit_student", student_id=student_id))
+        then = url_for("schools.show_class", class_id=former_class_id)
+    else:
+        then = url_for("schools.edit_student", student_id=student_id)
+    if RemoveStudentForm().validate_on_submit():
+        act(
+            lambda: services.move_student(current_user, student, None, now=utcnow()),
+            success=gettext(
+                "%(name)s is no longer in the class. The record is kept under pupils "
+                "without a class.",
+                name=student.name,
+            ),
+            then=then,
+        )
+    return redirect(then)
 
 
 @bp.route("/pupils/<int:student_id>/invite", methods=["POST"])
@@ -329,21 +325,29 @@ def invite_student(student_id: int):
     student = _in_scope(Student, student_id)
     invite_form = InviteStudentForm()
     if invite_form.validate_on_submit():
-        try:
-            user = services.invite_student(
-                current_user,
-                student,
-                email=invite_form.email.data,
-                language=invite_form.language.data,
-                now=utcnow(),
+        invited: list[User] = []
+        done = act(
+            lambda: invited.append(
+                services.invite_student(
+                    current_user,
+                    student,
+                    email=invite_form.email.data,
+                    language=invite_form.language.data,
+                    now=utcnow(),
+                )
+            ),
+            success=None,
+            then=url_for("schools.edit_student", student_id=student.id),
+            form=invite_form,
+        )
+        if invited:
+            send_account_link(invited[0], tokens.INVITATION)
+            flash(
+                gettext("An invitation is on its way to %(email)s.", email=invited[0].email),
+                "success",
             )
-        except DomainError as error:
-            show_error_on_form(invite_form, error)
-        else:
-            db.session.commit()
-            send_account_link(user, tokens.INVITATION)
-            flash(gettext("An invitation is on its way to %(email)s.", email=user.email), "success")
-            return redirect(url_for("schools.edit_student", student_id=student.id))
+        if done:
+            return done
     return _student_page(student, invite_form=invite_form, status=400)
 
 

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from talent.activities import services
 from talent.activities.models import Activity, ActivityKind
-from talent.errors import ValidationFailed
+from talent.audit.models import AuditEvent
+from talent.errors import AlreadyDone, ValidationFailed
 from talent.extensions import db
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -144,6 +145,16 @@ def test_access_by_school_and_partner(client, login, scene):
     login(scene.coordinator)
     assert client.post(f"/activities/{activity.id}/delete").status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(Activity.id))) == 0
+
+
+def test_deleting_twice_deletes_once(scene):
+    with scene.app.test_request_context(headers={"Accept-Language": "en"}):
+        activity = _save(scene)
+        services.delete_activity(scene.coordinator, activity, now=NOW)
+        with pytest.raises(AlreadyDone, match="already deleted"):
+            services.delete_activity(scene.coordinator, activity, now=NOW)
+    deletions = sa.select(sa.func.count()).where(AuditEvent.action == "activity.delete")
+    assert db.session.scalar(deletions) == 1
 
 
 def test_list_queries_do_not_grow(client, login, scene, count_queries):

@@ -46,7 +46,7 @@ def test_the_teacher_who_recorded_it_is_reminded_30_days_before(make):
     assert reminder.subject_type == "Consent" and reminder.subject_id == consent.id
     assert reminder.context["pupil"] == pupil.name
 
-    _give(teacher, pupil)  # renewed: the old consent's reminder is cancelled
+    _give(teacher, pupil, method=ConsentMethod.EMAIL)  # renewed: the old reminder is cancelled
     states = [r.state for r in _reminders()]
     assert states.count(NotificationState.CANCELLED) == 1
     assert states.count(NotificationState.PENDING) == 1

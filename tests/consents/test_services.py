@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from talent.audit.models import AuditEvent
 from talent.consents import services
 from talent.consents.models import Consent, ConsentKind, ConsentMethod
-from talent.errors import InvalidState, ValidationFailed
+from talent.errors import AlreadyDone, ValidationFailed
 from talent.extensions import db
 from talent.people.models import Role
 from tests.programmes import factories as pf
@@ -127,7 +127,7 @@ def test_withdrawing_keeps_the_record_and_only_works_once(make, school_class):
     record = pf.consent(pupil)
     services.withdraw_consent(None, record, withdrawn_by="Kari Hansen", now=NOW)
     assert record.withdrawn_at == NOW and record.withdrawn_by == "Kari Hansen"
-    with pytest.raises(InvalidState):
+    with pytest.raises(AlreadyDone, match="already withdrawn"):
         services.withdraw_consent(None, record, withdrawn_by="Kari Hansen", now=NOW)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Consent)) == 1
 

@@ -105,6 +105,12 @@ def test_withdrawing_through_the_page(client, login, world):
         f"/consents/{consent.id}/withdraw", data={"withdrawn_by": "Kari Hansen by phone"}
     )
     assert response.status_code == 302
+    again = client.post(  # a double-click
+        f"/consents/{consent.id}/withdraw",
+        data={"withdrawn_by": "Kari Hansen by phone"},
+        follow_redirects=True,
+    )
+    assert "This consent was already withdrawn." in again.get_data(as_text=True)
     db.session.refresh(consent)
     assert consent.withdrawn_by == "Kari Hansen by phone"
 

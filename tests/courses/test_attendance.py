@@ -8,7 +8,7 @@ import pytest
 
 from talent.courses.models import AttendanceMethod, EnrollmentState
 from talent.courses.services import attendance, certificates, enrollment
-from talent.errors import ValidationFailed
+from talent.errors import AlreadyDone, ValidationFailed
 from talent.extensions import db
 from tests.courses.conftest import NOW, coordinator, course, researcher
 
@@ -79,7 +79,8 @@ def test_a_participant_checks_in_with_the_code_while_the_session_is_on(app):
 
     during = first.starts_at + timedelta(minutes=10)
     assert attendance.check_in(person, f" {first.attendance_code.lower()} ", now=during) == first
-    attendance.check_in(person, first.attendance_code, now=during)  # a second tap changes nothing
+    with pytest.raises(AlreadyDone, match="already recorded"):  # a second tap changes nothing
+        attendance.check_in(person, first.attendance_code, now=during)
 
     assert attendance.attended_counts([seated.id]) == {seated.id: 1}
     [mark] = db.session.scalars(

@@ -197,6 +197,6 @@ def test_a_researcher_filters_the_catalogue_and_a_coordinator_takes_her_off_the_
     expect(page.get_by_test_id("roster")).to_contain_text("ingrid@example.org")
     page.once("dialog", lambda dialog: dialog.accept())
     _click_and_wait(page, "form[action$='/remove'] button")
-    expect(page.locator(".alert-info")).to_contain_text("Ingrid Berg is taken off the course.")
+    expect(page.locator(".alert-success")).to_contain_text("Ingrid Berg is taken off the course.")
     expect(page.get_by_test_id("roster")).to_have_count(0)
     assert _state_of(person) is EnrollmentState.WITHDRAWN

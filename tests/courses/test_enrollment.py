@@ -10,7 +10,14 @@ from sqlalchemy.exc import IntegrityError
 
 from talent.courses.models import AdmissionMode, Course, CourseEnrollment, EnrollmentState
 from talent.courses.services import enrollment, management, waitlist
-from talent.errors import Conflict, InvalidState, NotAllowed, NotFound, ValidationFailed
+from talent.errors import (
+    AlreadyDone,
+    Conflict,
+    InvalidState,
+    NotAllowed,
+    NotFound,
+    ValidationFailed,
+)
 from talent.extensions import db
 from talent.people.models import OrganizationKind, Role
 from tests import factories
@@ -86,13 +93,14 @@ def test_a_withdrawal_offers_the_seat_to_the_first_in_line(app):
     one = enrollment.enroll(first, item, now=NOW)
     two = enrollment.enroll(second, item, now=NOW)
 
-    assert enrollment.withdraw(seated, mine, now=NOW + timedelta(hours=1)) is True
+    enrollment.withdraw(seated, mine, now=NOW + timedelta(hours=1))
 
     assert _states(mine, one, two) == [S.WITHDRAWN, S.OFFERED, S.WAITLISTED]
     assert one.offer_expires_at == NOW + timedelta(hours=49)
     assert item.seats_taken == 1  # the offer holds the seat
     assert waitlist.waitlist_position(two) == 1
-    assert enrollment.withdraw(seated, mine, now=NOW + timedelta(hours=2)) is False
+    with pytest.raises(AlreadyDone, match="already withdrawn"):
+        enrollment.withdraw(seated, mine, now=NOW + timedelta(hours=2))
 
 
 def test_accepting_takes_the_seat_and_repeating_changes_nothing(app):
@@ -102,8 +110,9 @@ def test_accepting_takes_the_seat_and_repeating_changes_nothing(app):
     offer = enrollment.enroll(waiting, item, now=NOW)
     enrollment.withdraw(seated, mine, now=NOW)
 
-    assert waitlist.accept_offer(waiting, offer, now=NOW + timedelta(hours=3)) is True
-    assert waitlist.accept_offer(waiting, offer, now=NOW + timedelta(hours=3)) is False
+    waitlist.accept_offer(waiting, offer, now=NOW + timedelta(hours=3))
+    with pytest.raises(AlreadyDone, match="already accepted"):
+        waitlist.accept_offer(waiting, offer, now=NOW + timedelta(hours=3))
 
     assert offer.state is S.CONFIRMED and offer.confirmed_at == NOW + timedelta(hours=3)
     assert item.seats_taken == 1
@@ -305,8 +314,9 @@ def test_admission_respects_seats_and_the_institution_quota(app):
     enrollment.admit(actor, applications[others[1].id], now=NOW)
     full = enrollment.admit(actor, applications[others[2].id], now=NOW)
     assert full.state is S.WAITLISTED and waitlist.waitlist_position(full) == 1
-    assert enrollment.reject(actor, applications[same_b.id], now=NOW) is True
-    assert enrollment.reject(actor, applications[same_b.id], now=NOW) is False
+    enrollment.reject(actor, applications[same_b.id], now=NOW)
+    with pytest.raises(AlreadyDone, match="already turned down"):
+        enrollment.reject(actor, applications[same_b.id], now=NOW)
     with pytest.raises(InvalidState, match="Only a sent application"):
         enrollment.admit(actor, applications[same_b.id], now=NOW)
     with pytest.raises(ValidationFailed, match="0 to 10"):

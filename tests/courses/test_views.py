@@ -129,7 +129,10 @@ def test_enroll_waitlist_withdraw_and_accept_through_the_pages(app):
     )
     response = two.post(f"/courses/enrollments/{offer.id}/accept", follow_redirects=True)
     assert "You have a seat" in _text(response)
-    two.post(f"/courses/enrollments/{offer.id}/accept")  # back button and again
+    again = two.post(f"/courses/enrollments/{offer.id}/accept", follow_redirects=True)
+    assert "You already accepted the seat" in _text(again)  # back button and again
+    withdrawn = one.post(f"/courses/enrollments/{mine.id}/withdraw", follow_redirects=True)
+    assert "was already withdrawn" in _text(withdrawn)
     db.session.expire_all()
     assert offer.state is S.CONFIRMED
     assert "enrolled" in _text(two.get("/courses/mine"))

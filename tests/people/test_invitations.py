@@ -105,8 +105,14 @@ def test_deactivating_an_invited_person_kills_the_link(app, client, admin, smtp_
     [path] = _links(smtp_server, "nora@example.org")
 
     client.post(f"/admin/users/{nora.id}/deactivate")
+    again = client.post(f"/admin/users/{nora.id}/deactivate", follow_redirects=True)
 
     assert app.test_client().get(path).status_code == 400
+    assert "Nora Nilsen is already deactivated." in again.get_data(as_text=True)
+    actions = db.session.scalars(
+        sa.select(AuditEvent.action).where(AuditEvent.object_id == nora.id)
+    ).all()
+    assert actions.count("user.deactivate") == 1
 
 
 def test_a_failed_delivery_keeps_the_account_and_says_so(app, client, admin, smtp_server):

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from talent.audit.models import AuditEvent
-from talent.errors import Conflict, InvalidState, NotAllowed, ValidationFailed
+from talent.errors import AlreadyDone, Conflict, InvalidState, NotAllowed, ValidationFailed
 from talent.extensions import db
 from talent.people import services
 from talent.people.models import OrganizationKind, Role
@@ -112,7 +112,8 @@ def test_set_user_active_ends_sessions_and_refuses_oneself(make):
     token = mentor.session_token
 
     services.set_user_active(admin, mentor, False, now=NOW)
-    services.set_user_active(admin, mentor, False, now=NOW)  # no change, no second event
+    with pytest.raises(AlreadyDone):  # no second event
+        services.set_user_active(admin, mentor, False, now=NOW)
 
     assert not mentor.is_active and mentor.session_token != token
     assert _actions() == ["user.deactivate"]

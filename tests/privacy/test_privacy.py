@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from talent.audit.models import AuditEvent
 from talent.consents import services as consents
 from talent.consents.models import Consent, ConsentKind, ConsentMethod, Guardian
+from talent.errors import AlreadyDone
 from talent.extensions import db
 from talent.people.models import Role
 from talent.privacy import jobs, services
@@ -23,8 +24,10 @@ from talent.privacy.registry import (
 from talent.programmes import services as programmes
 from talent.programmes.models import EnrollmentState, FieldOfStudy, ProgrammeEnrollment
 from talent.reminders.models import Notification, NotificationState
+from talent.schools.models import Student
 from tests.programmes import factories as pf
 from tests.programmes.factories import NOW
+from tests.support.together import THREADS, repeated
 
 
 @pytest.fixture
@@ -140,10 +143,24 @@ def test_erasing_anonymises_keeps_counts_and_audits(world):
 def test_an_erased_pupil_cannot_be_erased_twice(world):
     *_, pupil, _ = world
     services.erase_pupil(None, pupil, reason="request", now=NOW)
-    from talent.errors import InvalidState
-
-    with pytest.raises(InvalidState):
+    with pytest.raises(AlreadyDone, match="already erased"):
         services.erase_pupil(None, pupil, reason="request", now=NOW)
+    erasures = sa.select(sa.func.count()).where(AuditEvent.action == "pupil.erase")
+    assert db.session.scalar(erasures) == 1
+
+
+def test_ten_erasures_at_once_erase_once(app, world):
+    *_, pupil, _ = world
+    pupil_id = pupil.id
+    db.session.commit()
+    db.session.close()  # on SQLite even a read here would hold the write lock
+
+    def erase():
+        services.erase_pupil(None, db.session.get(Student, pupil_id), reason="request", now=NOW)
+
+    assert repeated(app, erase) == ["AlreadyDone"] * (THREADS - 1) + ["ok"]
+    erasures = sa.select(sa.func.count()).where(AuditEvent.action == "pupil.erase")
+    assert db.session.scalar(erasures) == 1
 
 
 def test_retention_dry_run_and_job(app, world, make):

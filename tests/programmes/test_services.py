@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from talent.consents.models import ConsentKind
-from talent.errors import Conflict, InvalidState, NotAllowed, ValidationFailed
+from talent.errors import AlreadyDone, Conflict, InvalidState, NotAllowed, ValidationFailed
 from talent.extensions import db
 from talent.people.models import Role
 from talent.programmes import services
@@ -58,8 +58,10 @@ def test_a_pupil_cannot_be_enrolled_twice_but_again_after_withdrawing(make, teac
     programme = pf.programme()
     pupil = make.student(group)
     [first] = services.enroll_pupils(teacher, programme, [pupil], now=NOW)
-    with pytest.raises(Conflict, match="Already in the programme"):
+    with pytest.raises(AlreadyDone, match="Already in the programme"):
         services.enroll_pupils(teacher, programme, [pupil], now=NOW)
+    with pytest.raises(Conflict, match="Already in the programme"):
+        services.enroll_pupils(teacher, programme, [pupil, make.student(group)], now=NOW)
     services.withdraw(teacher, first, reason="Moved to another town", now=NOW)
     services.enroll_pupils(teacher, programme, [pupil], now=NOW)
 
@@ -202,6 +204,7 @@ def test_capacity_cannot_drop_below_places_taken(make):
         "Natural science",
     ]
     programme.places_taken = 3
+    db.session.flush()
     with pytest.raises(ValidationFailed, match="3 pupils already hold a place"):
         services.save_programme(
             coordinator, programme, name=programme.name, school_year=2026, capacity=2, now=NOW

@@ -110,6 +110,12 @@ def test_completing_and_withdrawing_through_forms(client, login, world, make):
     response = client.post(f"/programmes/enrollments/{second.id}/withdraw", data={"reason": ""})
     assert "Write why the pupil withdraws." in response.get_data(as_text=True)
     client.post(f"/programmes/enrollments/{second.id}/withdraw", data={"reason": "Changed school"})
+    again = client.post(  # a double-click
+        f"/programmes/enrollments/{second.id}/withdraw",
+        data={"reason": "Changed school"},
+        follow_redirects=True,
+    )
+    assert "was already withdrawn" in again.get_data(as_text=True)
     db.session.expire_all()
     assert first.state is EnrollmentState.COMPLETED
     assert (

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
+from talent.audit.models import AuditEvent
+from talent.errors import AlreadyDone
 from talent.extensions import db
 from talent.people.models import Role
 from talent.reminders import services
@@ -227,16 +229,21 @@ def test_notify_is_due_now(app, make):
 def test_retry_and_cancel_from_the_ledger(app, make):
     staff = make.user(Role.COORDINATOR)
     row = services.notify(make.user(Role.MENTOR), "test.account_notice", None, now=NOW)
-    with pytest.raises(services.ValidationFailed):
+    with pytest.raises(AlreadyDone):  # pending: nothing to retry
         services.retry(staff, row, now=NOW)
     services.cancel(staff, row, now=NOW)
     assert row.state is NotificationState.CANCELLED
+    with pytest.raises(AlreadyDone):
+        services.cancel(staff, row, now=NOW)
     row.state, row.attempts = NotificationState.FAILED, 6
+    db.session.flush()
     services.retry(staff, row, now=NOW + DAY)
     assert (row.state, row.attempts, row.next_attempt_at) == (
         NotificationState.PENDING,
         0,
         NOW + DAY,
     )
-    with pytest.raises(services.ValidationFailed):
+    with pytest.raises(AlreadyDone):  # retried already: a double-click
         services.retry(staff, row, now=NOW)
+    actions = db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions == ["notification.cancel", "notification.retry"]

@@ -214,9 +214,13 @@ def test_retry_a_failed_and_cancel_a_pending_delivery(app, client, make, login):
         "",
     )
     assert cancelled.state is NotificationState.CANCELLED
-    # Doing it again is refused with a message, not an error page.
+    # Doing it again (a double-click) is answered calmly, not with an error page.
     response = client.post(f"/ledger/{pending}/cancel", follow_redirects=True)
-    assert "Only a pending delivery can be cancelled." in response.get_data(as_text=True)
+    assert "This delivery was already cancelled." in response.get_data(as_text=True)
+    response = client.post(f"/ledger/{failed}/retry", follow_redirects=True)
+    assert "This delivery is waiting to be sent" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Notification, failed).state is NotificationState.PENDING
     assert client.post("/ledger/999999/retry").status_code == 404
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from talent.audit.models import AuditEvent
 from talent.consents.models import Guardian
-from talent.errors import Conflict, InvalidState, ValidationFailed
+from talent.errors import AlreadyDone, InvalidState, ValidationFailed
 from talent.extensions import db
 from talent.people.models import Role
 from talent.rosters import services
@@ -211,11 +211,14 @@ def test_a_pupil_added_since_the_preview_is_updated_not_doubled(teacher, school,
     )
 
 
-def test_saving_twice_is_refused(teacher, school):
+def test_saving_twice_saves_once(teacher, school):
     roster_import = _upload(teacher, school, GOOD)
     services.save_import(teacher, roster_import, now=NOW)
-    with pytest.raises(Conflict):
+    with pytest.raises(AlreadyDone, match="already saved"):
         services.save_import(teacher, roster_import, now=NOW)
+    assert _count(Student) == 3
+    actions = db.session.scalars(sa.select(AuditEvent.action)).all()
+    assert actions.count("roster.import") == 1
 
 
 def test_two_equal_pupils_already_stored_make_the_row_an_error(teacher, school, make):
@@ -259,3 +262,5 @@ def test_discarding(teacher, school):
     assert roster_import.state is ImportState.DISCARDED and _count(RosterImportRow) == 0
     with pytest.raises(InvalidState):
         services.save_import(teacher, roster_import, now=NOW)
+    with pytest.raises(AlreadyDone, match="already discarded"):
+        services.discard_import(teacher, roster_import, now=NOW)

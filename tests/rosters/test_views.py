@@ -73,6 +73,9 @@ def test_upload_preview_fix_and_save(client, login, world):
     assert "Save the roster" in preview and "New pupil in 2STA (2026/27)." in preview
     response = client.post(f"/rosters/imports/{roster_import.id}/save", follow_redirects=True)
     assert "3 new pupils" in response.get_data(as_text=True)
+    again = client.post(f"/rosters/imports/{roster_import.id}/save", follow_redirects=True)
+    assert again.status_code == 200  # a double-click: said calmly, not refused
+    assert "This import is already saved." in again.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Student)) == 3
 
 

@@ -49,6 +49,14 @@ def test_teacher_invites_a_pupil_who_gets_an_e_mail(app, client, schools, teache
     secret = app.config["SECRET_KEY"]
     assert tokens.user_from_link_token(secret, tokens.INVITATION, token, max_age).id == user.id
 
+    again = client.post(  # a double-click sends no second invitation
+        f"/pupils/{pupil.id}/invite",
+        data={"email": "emma.hansen@example.org", "language": "nb"},
+        follow_redirects=True,
+    )
+    assert "Emma Hansen already has an account." in again.get_data(as_text=True)
+    assert len(smtp_server.mailbox.messages) == 1
+
     [event] = _events("student.invite")
     assert event.actor_id == teacher.id and event.object_id == pupil.id
     assert event.before == {"user_id": None} and event.after == {"user_id": user.id}

@@ -206,9 +206,13 @@ def test_move_a_pupil_to_another_class_of_the_school(client, make, schools, teac
     assert "1STB" not in page  # other schools' classes are not offered
 
     response = client.post(f"/pupils/{pupil.id}/move", data={"school_class_id": str(target.id)})
+    again = client.post(  # a double-click
+        f"/pupils/{pupil.id}/move", data={"school_class_id": str(target.id)}, follow_redirects=True
+    )
 
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/classes/{target.id}")
+    assert "Emma Hansen is already in 3STA" in again.get_data(as_text=True)
     db.session.refresh(pupil)
     assert pupil.school_class_id == target.id
     [event] = _events("student.move")
@@ -234,7 +238,9 @@ def test_remove_a_pupil_keeps_the_record(client, schools, teacher):
     pupil = schools.ullern_pupil
 
     response = client.post(f"/pupils/{pupil.id}/remove")
+    again = client.post(f"/pupils/{pupil.id}/remove", follow_redirects=True)  # a double-click
 
+    assert "Emma Hansen is not in any class." in again.get_data(as_text=True)
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/classes/{schools.ullern_class.id}")
     db.session.refresh(pupil)

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Bundle, selectinload
 
 from talent.audit.services import record_event
@@ -22,7 +21,7 @@ from talent.courses.models import (
     EnrollmentState,
 )
 from talent.courses.services import certificates, seats
-from talent.errors import ValidationFailed
+from talent.errors import AlreadyDone, ValidationFailed
 from talent.extensions import db
 from talent.people.models import Organization, User
 
@@ -208,8 +207,7 @@ def check_in(actor: User, code: str, *, now: datetime) -> CourseSession:
             _l("This code does not match a session of yours that is on now."), field="code"
         )
     session, enrollment = row
-    seats.lock_course(session.course_id)  # state changes of a course's enrollments queue here
-    db.session.refresh(enrollment)
+    seats.lock_enrollment(enrollment)
     if enrollment.state not in PARTICIPANT_STATES:
         raise ValidationFailed(_l("You are no longer a participant of this course."), field="code")
     already = db.session.scalar(
@@ -217,20 +215,20 @@ def check_in(actor: User, code: str, *, now: datetime) -> CourseSession:
             Attendance.session_id == session.id, Attendance.enrollment_id == enrollment.id
         )
     )
-    if already is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(
-                    Attendance(
-                        session_id=session.id,
-                        enrollment_id=enrollment.id,
-                        method=AttendanceMethod.CODE,
-                        recorded_at=now,
-                        recorded_by_id=actor.id,
-                    )
-                )
-        except IntegrityError:
-            return session  # recorded by a parallel request
-        update_completion(session.course, [enrollment], now=now)
-        log.info("user %s checked in to session %s", actor.id, session.id)
+    if already is not None:
+        raise AlreadyDone(
+            _l("Your attendance at %(title)s was already recorded.", title=session.course.title)
+        )
+    db.session.add(
+        Attendance(
+            session_id=session.id,
+            enrollment_id=enrollment.id,
+            method=AttendanceMethod.CODE,
+            recorded_at=now,
+            recorded_by_id=actor.id,
+        )
+    )
+    db.session.flush()
+    update_completion(session.course, [enrollment], now=now)
+    log.info("user %s checked in to session %s", actor.id, session.id)
     return session

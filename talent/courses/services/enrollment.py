@@ -25,7 +25,7 @@ from talent.courses.models import (
 )
 from talent.courses.services import seats, waitlist
 from talent.courses.services.management import check_eligible
-from talent.errors import Conflict, InvalidState, NotFound, ValidationFailed
+from talent.errors import AlreadyDone, Conflict, InvalidState, NotFound, ValidationFailed
 from talent.extensions import db
 from talent.people.models import User
 
@@ -156,12 +156,13 @@ def save_application(
     return enrollment
 
 
-def withdraw(actor: User, enrollment: CourseEnrollment, *, now: datetime) -> bool:
+def withdraw(actor: User, enrollment: CourseEnrollment, *, now: datetime) -> None:
     """Leave a course (or take someone off it); a freed seat goes to the next in line."""
-    course = seats.lock_course(enrollment.course_id)
-    db.session.refresh(enrollment)
+    course = seats.lock_enrollment(enrollment)
     if enrollment.state is EnrollmentState.WITHDRAWN:
-        return False
+        raise AlreadyDone(
+            _l("The enrollment in %(title)s was already withdrawn.", title=course.title)
+        )
     if enrollment.state is EnrollmentState.COMPLETED:
         raise InvalidState(_l("The course is completed; there is nothing to withdraw from."))
     if enrollment.state.holds_seat and course.is_over(now):
@@ -185,7 +186,6 @@ def withdraw(actor: User, enrollment: CourseEnrollment, *, now: datetime) -> boo
             label=f"{course.title}: {enrollment.user.name}",
         )
     log.info("user %s withdrew enrollment %s", actor.id, enrollment.id)
-    return True
 
 
 def score_application(
@@ -194,6 +194,7 @@ def score_application(
     """Record the coordinator's score of an application."""
     if score is not None and not 0 <= score <= MAX_SCORE:
         raise ValidationFailed(_l("Give a score from 0 to %(max)d.", max=MAX_SCORE), field="score")
+    seats.lock_enrollment(enrollment)
     if enrollment.state is EnrollmentState.DRAFT:
         raise InvalidState(_l("This application has not been sent yet."))
     if enrollment.score == score:
@@ -226,10 +227,15 @@ def _quota_reached(course: Course, enrollment: CourseEnrollment) -> bool:
 
 def admit(actor: User, enrollment: CourseEnrollment, *, now: datetime) -> CourseEnrollment:
     """Admit an applicant: a seat if one is free, else the waitlist; the quota is respected."""
-    course = seats.lock_course(enrollment.course_id)
-    db.session.refresh(enrollment)
+    course = seats.lock_enrollment(enrollment)
     if enrollment.state in (EnrollmentState.CONFIRMED, EnrollmentState.WAITLISTED):
-        return enrollment
+        raise AlreadyDone(
+            _l(
+                "The application of %(name)s was already admitted: %(state)s.",
+                name=enrollment.user.name,
+                state=enrollment.state.label,
+            )
+        )
     if enrollment.state is not EnrollmentState.APPLIED:
         raise InvalidState(
             _l(
@@ -258,12 +264,13 @@ def admit(actor: User, enrollment: CourseEnrollment, *, now: datetime) -> Course
     return enrollment
 
 
-def reject(actor: User, enrollment: CourseEnrollment, *, now: datetime) -> bool:
+def reject(actor: User, enrollment: CourseEnrollment, *, now: datetime) -> None:
     """Turn an application (or a waiting applicant) down."""
-    course = seats.lock_course(enrollment.course_id)
-    db.session.refresh(enrollment)
+    course = seats.lock_enrollment(enrollment)
     if enrollment.state is EnrollmentState.REJECTED:
-        return False
+        raise AlreadyDone(
+            _l("The application of %(name)s was already turned down.", name=enrollment.user.name)
+        )
     enrollment.move_to(EnrollmentState.REJECTED)
     enrollment.ended_at = now
     db.session.flush()
@@ -276,7 +283,6 @@ def reject(actor: User, enrollment: CourseEnrollment, *, now: datetime) -> bool:
         now=now,
         label=f"{course.title}: {enrollment.user.name}",
     )
-    return True
 
 
 def latest_enrollment(user: User, course: Course) -> CourseEnrollment | None:

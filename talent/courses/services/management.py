@@ -29,7 +29,7 @@ from talent.courses.models import (
     EnrollmentState,
 )
 from talent.courses.services import seats, waitlist
-from talent.errors import Conflict, NotAllowed, ValidationFailed
+from talent.errors import AlreadyDone, Conflict, NotAllowed, ValidationFailed
 from talent.extensions import db
 from talent.people.models import Organization, OrganizationKind, Role, User
 
@@ -293,7 +293,10 @@ def save_session(
             ),
             field="ends_at",
         )
+    course = seats.lock_course(course.id)
     creating = session is None
+    if not creating:
+        session = _reread_session(session)
     before = None if creating else snapshot(session, SESSION_FIELDS)
     if creating:
         session = CourseSession(course=course, attendance_code=new_attendance_code())
@@ -317,8 +320,18 @@ def save_session(
     return session
 
 
+def _reread_session(session: CourseSession) -> CourseSession:
+    """The session as stored now (its course is locked); AlreadyDone when it was removed."""
+    found = db.session.get(CourseSession, session.id, populate_existing=True)
+    if found is None:
+        raise AlreadyDone(_l("This session was already removed."))
+    return found
+
+
 def delete_session(actor: User, session: CourseSession, *, now: datetime) -> None:
     """Remove a session that has no attendance recorded."""
+    seats.lock_course(session.course_id)
+    session = _reread_session(session)
     recorded = db.session.scalar(
         sa.select(Attendance.id).where(Attendance.session_id == session.id).limit(1)
     )

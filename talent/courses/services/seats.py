@@ -1,9 +1,10 @@
 """Seat bookkeeping that stays right under concurrent requests.
 
-Every change to who holds a seat first locks the course row (SELECT ... FOR UPDATE on
-PostgreSQL; on SQLite the write transaction began IMMEDIATE and already excludes other
-writers), so arrivals are served one at a time in the order they got the lock. The counter
-itself only moves by a conditional UPDATE, and a CHECK constraint keeps it within capacity.
+Every change of an enrollment's state first locks the course row, the aggregate the seats
+hang on (``talent.locking.lock``), so arrivals are served one at a time in the order they got
+the lock and each decides on what the one before it wrote. The counter itself only moves by a
+conditional UPDATE, and a CHECK constraint keeps it within 0 and the capacity: a seat given
+back that was never taken fails loudly instead of hiding the drift.
 """
 
 from __future__ import annotations
@@ -11,18 +12,22 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
-from talent.courses.models import Course
+from talent.courses.models import Course, CourseEnrollment
 from talent.extensions import db
+from talent.locking import lock
 
 
 def lock_course(course_id: int) -> Course:
-    """Load the course for update, fresh from the database, and hold it until commit."""
-    return db.session.scalars(
-        sa.select(Course)
-        .where(Course.id == course_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    """Lock the course and read it again; every state change of its enrollments queues here."""
+    return lock(db.session.get_one(Course, course_id))
+
+
+def lock_enrollment(enrollment: CourseEnrollment) -> Course:
+    """Lock the enrollment's course, then read the enrollment again (another request may just
+    have moved it); return the course."""
+    course = lock_course(enrollment.course_id)
+    db.session.refresh(enrollment)
+    return course
 
 
 def _bump(course: Course, column: str, condition, delta: int) -> int | None:
@@ -45,8 +50,8 @@ def take_seat(course: Course) -> bool:
 
 
 def release_seat(course: Course) -> None:
-    """Give one seat back."""
-    _bump(course, "seats_taken", Course.seats_taken > 0, -1)
+    """Give one seat back (the course is locked and the seat was held)."""
+    _bump(course, "seats_taken", sa.true(), -1)
 
 
 def next_queue_number(course: Course) -> int:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 from talent.courses import notices
 from talent.courses.models import Course, CourseEnrollment, EnrollmentState
 from talent.courses.services import seats
-from talent.errors import InvalidState
+from talent.errors import AlreadyDone, InvalidState
 from talent.extensions import db
 from talent.people.models import User
 
@@ -68,38 +68,30 @@ def free_seat(course: Course, *, now: datetime) -> None:
     fill_free_seats(course, now=now)
 
 
-def _locked(enrollment: CourseEnrollment) -> tuple[Course, CourseEnrollment]:
-    """Lock the course, then re-read the enrollment: another request may just have moved it."""
-    course = seats.lock_course(enrollment.course_id)
-    db.session.refresh(enrollment)
-    return course, enrollment
-
-
-def accept_offer(actor: User, enrollment: CourseEnrollment, *, now: datetime) -> bool:
-    """Take the offered seat; False when it was already taken (a repeated click)."""
-    course, enrollment = _locked(enrollment)
-    if enrollment.state is EnrollmentState.CONFIRMED:
-        return False
+def accept_offer(actor: User, enrollment: CourseEnrollment, *, now: datetime) -> None:
+    """Take the offered seat."""
+    course = seats.lock_enrollment(enrollment)
+    if enrollment.state is EnrollmentState.CONFIRMED and enrollment.offered_at is not None:
+        raise AlreadyDone(_l("You already accepted the seat on %(title)s.", title=course.title))
     if enrollment.state is EnrollmentState.LAPSED or (
         enrollment.state is EnrollmentState.OFFERED and enrollment.offer_expires_at <= now
     ):
         raise InvalidState(_l("The offer has lapsed; the seat has passed to the next person."))
-    enrollment.move_to(
-        EnrollmentState.CONFIRMED, _l("There is no open offer to accept on this enrollment.")
-    )
+    if enrollment.state is not EnrollmentState.OFFERED:
+        raise InvalidState(_l("There is no open offer to accept on this enrollment."))
+    enrollment.move_to(EnrollmentState.CONFIRMED)
     enrollment.confirmed_at = now
     db.session.flush()
     notices.offer_closed(enrollment, now=now)
     notices.seat_confirmed(enrollment, now=now)
     log.info("user %s accepted the offer of enrollment %s", actor.id, enrollment.id)
-    return True
 
 
-def decline_offer(actor: User, enrollment: CourseEnrollment, *, now: datetime) -> bool:
+def decline_offer(actor: User, enrollment: CourseEnrollment, *, now: datetime) -> None:
     """Turn the offer down; the seat goes to the next person waiting."""
-    course, enrollment = _locked(enrollment)
+    course = seats.lock_enrollment(enrollment)
     if enrollment.state is EnrollmentState.DECLINED:
-        return False
+        raise AlreadyDone(_l("You already declined the seat on %(title)s.", title=course.title))
     enrollment.move_to(
         EnrollmentState.DECLINED, _l("There is no open offer to decline on this enrollment.")
     )
@@ -109,13 +101,12 @@ def decline_offer(actor: User, enrollment: CourseEnrollment, *, now: datetime) -
     notices.enrollment_ended(enrollment, now=now)
     free_seat(course, now=now)
     log.info("user %s declined the offer of enrollment %s", actor.id, enrollment.id)
-    return True
 
 
 def expire_offers(now: datetime) -> int:
     """Lapse every offer whose deadline has passed and pass each seat on; return how many."""
-    due = db.session.execute(
-        sa.select(CourseEnrollment.id, CourseEnrollment.course_id)
+    due = db.session.scalars(
+        sa.select(CourseEnrollment.id)
         .where(
             CourseEnrollment.state == EnrollmentState.OFFERED,
             CourseEnrollment.offer_expires_at <= now,
@@ -123,14 +114,10 @@ def expire_offers(now: datetime) -> int:
         .order_by(CourseEnrollment.course_id, CourseEnrollment.id)
     ).all()
     lapsed = 0
-    for enrollment_id, course_id in due:
+    for enrollment_id in due:
         # Courses are locked in id order, so two runs cannot deadlock each other.
-        course = seats.lock_course(course_id)
-        enrollment = db.session.scalars(
-            sa.select(CourseEnrollment)
-            .where(CourseEnrollment.id == enrollment_id)
-            .execution_options(populate_existing=True)
-        ).one()
+        enrollment = db.session.get_one(CourseEnrollment, enrollment_id)
+        course = seats.lock_enrollment(enrollment)
         if enrollment.state is not EnrollmentState.OFFERED or enrollment.offer_expires_at > now:
             continue  # answered meanwhile
         enrollment.move_to(EnrollmentState.LAPSED)

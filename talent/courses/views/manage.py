@@ -30,11 +30,12 @@ from talent.courses.services import (
     management,
     messages,
 )
-from talent.courses.views import PER_PAGE, bp, page_number, refuse, to_local
+from talent.courses.views import PER_PAGE, bp, page_number, to_local
 from talent.db import utcnow
 from talent.errors import DomainError
 from talent.extensions import db
 from talent.i18n import timezone_choices
+from talent.web.actions import act
 from talent.web.forms import show_error_on_form
 from talent.web.redirects import is_local_path
 
@@ -204,14 +205,14 @@ def overview(course_id: int):
 
 
 def _save_session(form: SessionForm, course: Course, session: CourseSession | None):
-    try:
+    def save():
         starts_at, ends_at = span_to_utc(
             form.starts_at.data,
             form.ends_at.data,
             course.timezone,
             fields=("starts_at", "ends_at"),
         )
-        management.save_session(
+        return management.save_session(
             current_user,
             course,
             session,
@@ -221,12 +222,13 @@ def _save_session(form: SessionForm, course: Course, session: CourseSession | No
             location=form.location.data or "",
             now=utcnow(),
         )
-    except DomainError as error:
-        show_error_on_form(form, error)
-        return None
-    db.session.commit()
-    flash(gettext("The session is saved."), "success")
-    return redirect(url_for("courses.overview", course_id=course.id))
+
+    return act(
+        save,
+        success=gettext("The session is saved."),
+        then=url_for("courses.overview", course_id=course.id),
+        form=form,
+    )
 
 
 @bp.route("/courses/<int:course_id>/sessions/new", methods=["GET", "POST"])
@@ -262,13 +264,11 @@ def delete_session(session_id: int):
     session = _managed_session(session_id)
     course_id = session.course_id
     target = url_for("courses.overview", course_id=course_id)
-    try:
-        management.delete_session(current_user, session, now=utcnow())
-    except DomainError as error:
-        return refuse(error, target)
-    db.session.commit()
-    flash(gettext("The session is removed."), "info")
-    return redirect(target)
+    return act(
+        lambda: management.delete_session(current_user, session, now=utcnow()),
+        success=gettext("The session is removed."),
+        then=target,
+    ) or redirect(target)
 
 
 # People ----------------------------------------------------------------------------------------
@@ -339,18 +339,23 @@ def review(enrollment_id: int):
         flash(" ".join(str(e) for e in form.score.errors) or gettext("Try again."), "danger")
         return redirect(target)
     now = utcnow()
-    try:
+    decided: list[str] = []
+
+    def decide():
         if form.score.data is not None or form.save.data:
             enrollment.score_application(current_user, found, form.score.data, now=now)
         if form.admit.data:
             enrollment.admit(current_user, found, now=now)
         elif form.reject.data:
             enrollment.reject(current_user, found, now=now)
-    except DomainError as error:
-        return refuse(error, target)
-    db.session.commit()
-    flash(gettext("%(name)s: %(state)s.", name=found.user.name, state=found.state.label), "success")
-    return redirect(target)
+        decided.append(
+            gettext("%(name)s: %(state)s.", name=found.user.name, state=found.state.label)
+        )
+
+    done = act(decide, success=None, then=target) or redirect(target)
+    if decided:
+        flash(decided[0], "success")
+    return done
 
 
 @bp.route("/courses/enrollments/<int:enrollment_id>/remove", methods=["POST"])
@@ -361,13 +366,11 @@ def remove(enrollment_id: int):
     target = request.form.get("next", "")
     if not is_local_path(target):
         target = url_for("courses.roster", course_id=found.course_id)
-    try:
-        enrollment.withdraw(current_user, found, now=utcnow())
-    except DomainError as error:
-        return refuse(error, target)
-    db.session.commit()
-    flash(gettext("%(name)s is taken off the course.", name=found.user.name), "info")
-    return redirect(target)
+    return act(
+        lambda: enrollment.withdraw(current_user, found, now=utcnow()),
+        success=gettext("%(name)s is taken off the course.", name=found.user.name),
+        then=target,
+    ) or redirect(target)
 
 
 # Attendance ------------------------------------------------------------------------------------

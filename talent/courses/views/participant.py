@@ -11,12 +11,13 @@ from flask_login import current_user
 from talent.auth import policy
 from talent.auth.guards import permission_required
 from talent.courses.forms import ApplicationForm, CheckInForm
-from talent.courses.models import Course, CourseEnrollment, EnrollmentState
+from talent.courses.models import Course, CourseEnrollment, CourseSession, EnrollmentState
 from talent.courses.services import attendance, certificates, enrollment, waitlist
 from talent.courses.views import PER_PAGE, absolute_url, bp, page_number, refuse
 from talent.db import utcnow
 from talent.errors import DomainError
 from talent.extensions import db
+from talent.web.actions import act
 from talent.web.forms import show_error_on_form
 
 log = logging.getLogger(__name__)
@@ -114,19 +115,22 @@ def apply(course_id: int):
     return render_template("courses/apply.html", course=course, form=form, current=current)
 
 
+def _answer(found: CourseEnrollment, change, success: str):
+    """Make a participant's change to their enrollment and go back to the course page."""
+    target = url_for("courses.course", course_id=found.course_id)
+    return act(change, success=success, then=target) or redirect(target)
+
+
 @bp.route("/courses/enrollments/<int:enrollment_id>/withdraw", methods=["POST"])
 @permission_required("courses.apply")
 def withdraw(enrollment_id: int):
     """Leave the course, the waitlist or an application; a freed seat goes to the next person."""
     found = _own_enrollment(enrollment_id)
-    try:
-        changed = enrollment.withdraw(current_user, found, now=utcnow())
-    except DomainError as error:
-        return refuse(error, url_for("courses.course", course_id=found.course_id))
-    db.session.commit()
-    if changed:
-        flash(gettext("You have withdrawn from %(title)s.", title=found.course.title), "info")
-    return _course_page(found.course_id)
+    return _answer(
+        found,
+        lambda: enrollment.withdraw(current_user, found, now=utcnow()),
+        gettext("You have withdrawn from %(title)s.", title=found.course.title),
+    )
 
 
 @bp.route("/courses/enrollments/<int:enrollment_id>/accept", methods=["POST"])
@@ -134,13 +138,11 @@ def withdraw(enrollment_id: int):
 def accept(enrollment_id: int):
     """Accept the offer of a freed seat."""
     found = _own_enrollment(enrollment_id)
-    try:
-        waitlist.accept_offer(current_user, found, now=utcnow())
-    except DomainError as error:
-        return refuse(error, url_for("courses.course", course_id=found.course_id))
-    db.session.commit()
-    _say_where_you_stand(found)
-    return _course_page(found.course_id)
+    return _answer(
+        found,
+        lambda: waitlist.accept_offer(current_user, found, now=utcnow()),
+        gettext("You have a seat on %(title)s.", title=found.course.title),
+    )
 
 
 @bp.route("/courses/enrollments/<int:enrollment_id>/decline", methods=["POST"])
@@ -148,14 +150,11 @@ def accept(enrollment_id: int):
 def decline(enrollment_id: int):
     """Turn down the offer of a freed seat; it passes to the next person waiting."""
     found = _own_enrollment(enrollment_id)
-    try:
-        changed = waitlist.decline_offer(current_user, found, now=utcnow())
-    except DomainError as error:
-        return refuse(error, url_for("courses.course", course_id=found.course_id))
-    db.session.commit()
-    if changed:
-        flash(gettext("You declined the seat. Thank you for letting us know."), "info")
-    return _course_page(found.course_id)
+    return _answer(
+        found,
+        lambda: waitlist.decline_offer(current_user, found, now=utcnow()),
+        gettext("You declined the seat. Thank you for letting us know."),
+    )
 
 
 @bp.route("/courses/check-in", methods=["POST"])
@@ -164,17 +163,18 @@ def check_in():
     """Record one's own attendance with the code shown in the room."""
     form = CheckInForm()
     if form.validate_on_submit():
-        try:
-            session = attendance.check_in(current_user, form.code.data, now=utcnow())
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(
-                gettext("Your attendance at %(title)s is recorded.", title=session.course.title),
-                "success",
-            )
-            return redirect(url_for("courses.mine"))
+        checked: list[CourseSession] = []
+        done = act(
+            lambda: checked.append(attendance.check_in(current_user, form.code.data, now=utcnow())),
+            success=None,
+            then=url_for("courses.mine"),
+            form=form,
+        )
+        if done is not None:
+            if checked:
+                title = checked[0].course.title
+                flash(gettext("Your attendance at %(title)s is recorded.", title=title), "success")
+            return done
     page = db.paginate(
         enrollment.my_enrollments_query(current_user), page=1, per_page=PER_PAGE, error_out=False
     )
