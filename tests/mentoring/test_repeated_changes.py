@@ -28,8 +28,8 @@ from talent.mentoring.services import pairings, sessions
 from talent.people.models import User
 from talent.reminders.models import Notification
 from tests.mentoring.conftest import NOW, TODAY
-from tests.support.concurrency import at_once
 from tests.support.integrity import assert_integrity_clean
+from tests.support.together import once, repeated
 
 TIMES = 10
 
@@ -81,7 +81,7 @@ def test_answering_a_proposal_ten_times_at_once_answers_once(app, proposal, answ
     def respond():
         answer(db.session.get(User, user_id), db.session.get(Pairing, pairing_id), now=NOW)
 
-    assert at_once(app, respond, TIMES) == {"done": 1, "already done": TIMES - 1}
+    assert repeated(app, respond, TIMES) == once(TIMES)
     final = db.session.get(Pairing, pairing_id).state
     assert final is (state or PairingState.DECLINED)
     assert _audit(f"pairing.{final.value}") == 1
@@ -96,7 +96,7 @@ def test_lapsing_a_proposal_from_three_schedulers_lapses_it_once(app, proposal):
     def lapse():
         pairings.lapse_pairing(db.session.get(Pairing, pairing_id), now=NOW + timedelta(days=4))
 
-    assert at_once(app, lapse, 3) == {"done": 1, "already done": 2}
+    assert repeated(app, lapse, 3) == once(3)
     assert _audit("pairing.lapsed") == 1
     assert _load_and_count(mentor_id) == (1, 1)
     assert_integrity_clean(now=NOW)
@@ -122,7 +122,7 @@ def test_logging_the_same_session_ten_times_at_once_logs_it_once(app, running):
         pairing = db.session.get(Pairing, pairing_id)
         sessions.log_session(db.session.get(User, user_id), pairing, entry, now=NOW)
 
-    assert at_once(app, log_it, TIMES) == {"done": 1, "already done": TIMES - 1}
+    assert repeated(app, log_it, TIMES) == once(TIMES)
     assert db.session.scalar(sa.select(sa.func.count(MentoringSession.id))) == 1
     assert _audit("session.log") == 1
     assert_integrity_clean(now=NOW)
@@ -145,9 +145,9 @@ def test_adding_the_same_goal_and_planning_the_same_session_ten_times_adds_one(a
             now=NOW,
         )
 
-    assert at_once(app, add_goal, TIMES) == {"done": 1, "already done": TIMES - 1}
+    assert repeated(app, add_goal, TIMES) == once(TIMES)
     assert db.session.scalar(sa.select(sa.func.count(Goal.id))) == 1
     db.session.close()
-    assert at_once(app, plan, TIMES) == {"done": 1, "already done": TIMES - 1}
+    assert repeated(app, plan, TIMES) == once(TIMES)
     assert db.session.scalar(sa.select(sa.func.count(PlannedSession.id))) == 1
     assert_integrity_clean(now=NOW)

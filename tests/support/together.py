@@ -55,3 +55,8 @@ def run_together(app, jobs: list[Callable[[], object]]) -> list[str]:
 def repeated(app, job: Callable[[], object], times: int = THREADS) -> list[str]:
     """The same change sent ``times`` times at once; the outcomes sorted."""
     return sorted(run_together(app, [job] * times))
+
+
+def once(times: int = THREADS) -> list[str]:
+    """What ``repeated`` returns when the change is made once and the rest are told it was."""
+    return sorted(["ok"] + ["AlreadyDone"] * (times - 1))
