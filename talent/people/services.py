@@ -43,6 +43,8 @@ def save_organization(
     now: datetime,
 ) -> Organization:
     """Create an organisation, or update the given one."""
+    if organization is not None:
+        lock(organization)
     name = name.strip()
     if _organization_name_taken(name, except_id=organization.id if organization else None):
         raise Conflict(_l("An organisation with this name already exists."), field="name")

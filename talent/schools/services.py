@@ -179,6 +179,8 @@ def save_class(
     now: datetime,
 ) -> SchoolClass:
     """Create a class, or change the given one's name, school year or school."""
+    if school_class is not None:
+        lock(school_class)
     name = _clean_class_name(name)
     if not FIRST_SCHOOL_YEAR <= school_year <= LAST_SCHOOL_YEAR:
         raise ValidationFailed(_l("Choose a school year from the list."), field="school_year")
@@ -366,6 +368,7 @@ def update_student(
     actor: User, student: Student, *, name: str, birth_date: date | None, now: datetime
 ) -> None:
     """Correct a pupil's name or birth date."""
+    lock(student)
     _check_student(actor, student)
     name = _clean_student_name(name)
     _check_birth_date(birth_date, local_today(actor, now))

@@ -170,7 +170,7 @@ SUBMITS: dict[str, Submit] = {
     ),
     "auth.profile": Submit(values=_renamed("name")),
     "consents.answer": Submit(
-        actor=ANONYMOUS, values=lambda w: {"confirm": "y", "lab_visits": "y"}
+        actor=ANONYMOUS, values=lambda w: {"confirm": "y", "photo_media": "y"}
     ),
     "consents.edit_guardian": Submit(values=lambda w: {"phone": "+4791234567"}),
     "consents.new_guardian": Submit(values=lambda w: {"phone": "+4791234567"}),
