@@ -16,7 +16,7 @@ from talent.courses.models import (
     CourseEnrollment,
     EnrollmentState,
 )
-from talent.integrity.checks import Counter, Drift
+from talent.integrity.checks import Counter, Drift, WithinLimit
 
 
 def _seat_holders_per_course() -> sa.Select:
@@ -55,24 +55,9 @@ last_queue_number = Counter(
 )
 
 
-def course_within_capacity(session: Session, now: datetime) -> list[Drift]:
-    """The enrollments holding seats on a course fit in its capacity."""
-    counts = _seat_holders_per_course().subquery()
-    query = (
-        sa.select(Course.id, Course.capacity, counts.c.value)
-        .join(counts, counts.c.key == Course.id)
-        .where(counts.c.value > Course.capacity)
-        .order_by(Course.id)
-    )
-    return [
-        Drift(
-            "courses.course_within_capacity",
-            f"course {course_id}",
-            f"capacity {capacity}",
-            f"{count} enrollments holding a seat",
-        )
-        for course_id, capacity, count in session.execute(query)
-    ]
+course_within_capacity = WithinLimit(
+    "courses.course_within_capacity", seats_taken, "enrollments holding a seat"
+)
 
 
 def one_live_enrollment_per_person(session: Session, now: datetime) -> list[Drift]:

@@ -108,6 +108,37 @@ class Counter:
         return stored < computed if self.at_least else stored != computed
 
 
+@dataclass(frozen=True)
+class WithinLimit:
+    """The rows a counter counts fit in the bound its CHECK gives it (a capacity): a rule,
+    not a counter, since no repair can put back the places an overbooking took."""
+
+    check: str
+    counter: Counter
+    #: What the counted rows are, after their number: "open pairings".
+    counted_as: str
+
+    def __call__(self, session: Session, now: datetime) -> list[Drift]:
+        table = self.counter.model.__table__
+        bound = table.c[self.counter.limit]
+        counts = self.counter.counted().subquery()
+        query = (
+            sa.select(table.c.id, bound, counts.c.value)
+            .join(counts, counts.c.key == table.c.id)
+            .where(counts.c.value > bound)
+            .order_by(table.c.id)
+        )
+        return [
+            Drift(
+                self.check,
+                f"{self.counter.label} {row_id}",
+                f"{self.counter.limit} {limit}",
+                f"{count} {self.counted_as}",
+            )
+            for row_id, limit, count in session.execute(query)
+        ]
+
+
 def age_on(birth_date: date, day: date) -> int:
     """Age in whole years on the day (as ``Student.age_on``, for rows read without a model)."""
     had_birthday = (day.month, day.day) >= (birth_date.month, birth_date.day)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from talent.consents.services import local_date
-from talent.integrity.checks import Counter, Drift, born_after_for_minor
+from talent.integrity.checks import Counter, Drift, WithinLimit, born_after_for_minor
 from talent.mentoring.models import (
     OPEN_STATES,
     MenteeProfile,
@@ -55,24 +55,9 @@ last_session_on = Counter(
 )
 
 
-def mentor_within_capacity(session: Session, now: datetime) -> list[Drift]:
-    """A mentor's open pairings fit in the mentor's capacity."""
-    counts = _open_pairings_per_mentor().subquery()
-    query = (
-        sa.select(MentorProfile.id, MentorProfile.capacity, counts.c.value)
-        .join(counts, counts.c.key == MentorProfile.id)
-        .where(counts.c.value > MentorProfile.capacity)
-        .order_by(MentorProfile.id)
-    )
-    return [
-        Drift(
-            "mentoring.mentor_within_capacity",
-            f"mentor profile {mentor_id}",
-            f"capacity {capacity}",
-            f"{count} open pairings",
-        )
-        for mentor_id, capacity, count in session.execute(query)
-    ]
+mentor_within_capacity = WithinLimit(
+    "mentoring.mentor_within_capacity", open_pairings, "open pairings"
+)
 
 
 def one_open_pairing_per_mentee(session: Session, now: datetime) -> list[Drift]:

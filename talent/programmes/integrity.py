@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from talent.consents.models import Consent, ConsentKind
 from talent.consents.services import local_date
-from talent.integrity.checks import Counter, Drift, born_after_for_minor
+from talent.integrity.checks import Counter, Drift, WithinLimit, born_after_for_minor
 from talent.programmes.models import (
     PLACE_STATES,
     EnrollmentState,
@@ -38,24 +38,9 @@ places_taken = Counter(
 )
 
 
-def programme_within_capacity(session: Session, now: datetime) -> list[Drift]:
-    """Active and completed enrollments fit in the programme's capacity."""
-    counts = _places_per_programme().subquery()
-    query = (
-        sa.select(Programme.id, Programme.capacity, counts.c.value)
-        .join(counts, counts.c.key == Programme.id)
-        .where(counts.c.value > Programme.capacity)
-        .order_by(Programme.id)
-    )
-    return [
-        Drift(
-            "programmes.programme_within_capacity",
-            f"programme {programme_id}",
-            f"capacity {capacity}",
-            f"{count} active or completed enrollments",
-        )
-        for programme_id, capacity, count in session.execute(query)
-    ]
+programme_within_capacity = WithinLimit(
+    "programmes.programme_within_capacity", places_taken, "active or completed enrollments"
+)
 
 
 def one_current_enrollment_per_pupil(session: Session, now: datetime) -> list[Drift]:

@@ -9,7 +9,14 @@ from sqlalchemy.orm import Session, aliased
 
 from talent.consents.models import Consent, ConsentKind
 from talent.consents.services import local_date
-from talent.integrity.checks import ADULT_AGE, Counter, Drift, age_on, born_after_for_minor
+from talent.integrity.checks import (
+    ADULT_AGE,
+    Counter,
+    Drift,
+    WithinLimit,
+    age_on,
+    born_after_for_minor,
+)
 from talent.schools.models import Student
 from talent.visits.models import (
     HOLDING_STATES,
@@ -44,24 +51,9 @@ persons_booked = Counter(
 )
 
 
-def slot_within_capacity(session: Session, now: datetime) -> list[Drift]:
-    """The visits holding places on a slot fit in its capacity."""
-    counts = _persons_holding_places().subquery()
-    query = (
-        sa.select(VisitSlot.id, VisitSlot.capacity, counts.c.value)
-        .join(counts, counts.c.key == VisitSlot.id)
-        .where(counts.c.value > VisitSlot.capacity)
-        .order_by(VisitSlot.id)
-    )
-    return [
-        Drift(
-            "visits.slot_within_capacity",
-            f"visit slot {slot_id}",
-            f"capacity {capacity}",
-            f"{persons} persons on visits holding a place",
-        )
-        for slot_id, capacity, persons in session.execute(query)
-    ]
+slot_within_capacity = WithinLimit(
+    "visits.slot_within_capacity", persons_booked, "persons on visits holding a place"
+)
 
 
 def no_open_visit_on_cancelled_slot(session: Session, now: datetime) -> list[Drift]:
