@@ -16,6 +16,7 @@ from talent.courses.services import enrollment
 from talent.extensions import db
 from talent.people.models import User
 from tests.courses.conftest import NOW, course, researcher
+from tests.support.integrity import assert_integrity_clean
 
 S = EnrollmentState
 RUSH = 40
@@ -44,6 +45,8 @@ def _run_together(app, jobs) -> list[BaseException]:
     for thread in threads:
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    db.session.expire_all()
+    assert_integrity_clean()
     return errors
 
 
