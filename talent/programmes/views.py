@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext, ngettext
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from talent.auth import policy
@@ -36,9 +36,9 @@ from talent.programmes.models import (
     Programme,
     ProgrammeEnrollment,
 )
-from talent.rosters.csvsafe import csv_text
 from talent.schools.models import SchoolClass, Student
 from talent.web.actions import act
+from talent.web.csv_export import csv_response
 from talent.web.forms import show_error_on_form
 
 log = logging.getLogger(__name__)
@@ -226,12 +226,7 @@ def participants(programme_id: int):
                 else "",
             )
 
-    delimiter = ";" if str(get_locale()) == "nb" else ","
-    return Response(
-        csv_text(header, rows(), delimiter=delimiter),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="participants.csv"'},
-    )
+    return csv_response(header, rows(), filename="participants.csv")
 
 
 # Enrolling ------------------------------------------------------------------------------------

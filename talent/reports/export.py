@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from flask_babel import gettext
 
+from talent.reports.definitions import Unit
 from talent.reports.period import ReportFilter
-from talent.reports.services import Section, show, show_change
-from talent.rosters.csvsafe import csv_text
+from talent.reports.services import Section
 
 
-def section_csv(report: ReportFilter, section: Section) -> str:
-    """The table of one section: measure, this year, the year before, change, definition.
+def _number(value: float | None, unit: Unit) -> int | float | str:
+    """The figure rounded as the page rounds it, as a number a spreadsheet can add up."""
+    if value is None:
+        return ""
+    return round(value) if unit is Unit.COUNT else round(value, 1)
 
-    Cells a spreadsheet would run as a formula (an organisation called "=HYPERLINK(…)") get a
-    leading apostrophe.
-    """
+
+def section_csv(report: ReportFilter, section: Section) -> tuple[list[str], list[list]]:
+    """The header and rows of one section: measure, this year, the year before, change,
+    definition. Percentages are in per cent, their change in percentage points."""
     header = [
         str(section.row_header or gettext("Measure")),
         report.year.label,
@@ -25,16 +29,16 @@ def section_csv(report: ReportFilter, section: Section) -> str:
     rows = [
         [
             str(row.label),
-            show(row.current, row.unit),
-            show(row.previous, row.unit),
-            show_change(row),
+            _number(row.current, row.unit),
+            _number(row.previous, row.unit),
+            _number(row.change, row.unit),
             str(row.definition),
         ]
         for row in section.rows
     ]
     if section.not_applicable is not None:
         rows.append([str(section.not_applicable), "", "", "", ""])
-    return csv_text(header, rows, delimiter=",")
+    return header, rows
 
 
 def csv_filename(report: ReportFilter, section: Section) -> str:

@@ -31,6 +31,7 @@ from talent.reports.page import shown_sections
 from talent.reports.period import ReportFilter
 from talent.reports.services import SECTION_KEYS
 from talent.reports.snapshots import Figures, compute_report, store_report, stored_report
+from talent.web.csv_export import csv_response
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 log = logging.getLogger(__name__)
@@ -142,10 +143,5 @@ def export(section: str):
         message = chosen.problems() or str(MUST_PICK)
         return Response(message, status=400, mimetype="text/plain")
     table = _figures(chosen.report).report.section(section)
-    return Response(
-        section_csv(chosen.report, table),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{csv_filename(chosen.report, table)}"'
-        },
-    )
+    header, rows = section_csv(chosen.report, table)
+    return csv_response(header, rows, filename=csv_filename(chosen.report, table))

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from talent.rosters.csvsafe import unescape_cell
+from talent.web.csv_export import unescape_cell
 
 FIELDS = (
     "name",

@@ -8,7 +8,6 @@ from datetime import date
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     jsonify,
@@ -31,12 +30,12 @@ from talent.extensions import db
 from talent.people.models import Organization, OrganizationKind
 from talent.privacy.settings import int_setting
 from talent.rosters import commands, messages, services
-from talent.rosters.csvsafe import csv_text
 from talent.rosters.forms import RosterFilterForm, UploadForm
 from talent.rosters.models import ImportState, RosterImport, RowAction
 from talent.rosters.parsing import FIELD_HEADERS
 from talent.schools.models import SchoolClass, Student
 from talent.web.actions import act
+from talent.web.csv_export import csv_response
 from talent.web.forms import show_error_on_form
 
 log = logging.getLogger(__name__)
@@ -180,12 +179,12 @@ def _recent_imports(school: Organization | None) -> list[RosterImport]:
     return db.session.scalars(services.imports_query(school.id).limit(5)).all()
 
 
-def _export_headers() -> tuple[tuple[str, ...], str]:
+def _export_headers() -> tuple[str, ...]:
     """Column titles and delimiter in the reader's language (Norwegian Excel wants ;)."""
     norwegian = str(get_locale()) == "nb"
     fields = ("name", "birth_date", "class", "guardian_name", "guardian_email", "guardian_phone")
     titles = tuple(FIELD_HEADERS[name][1 if norwegian else 0] for name in fields)
-    return titles, ";" if norwegian else ","
+    return titles
 
 
 @bp.route("/export.csv")
@@ -208,13 +207,8 @@ def export():
                 contact = [guardian.name, guardian.email, guardian.phone] if guardian else [""] * 3
                 yield pupil + contact
 
-    header, delimiter = _export_headers()
     log.info("user %s exported the roster of school %s", current_user.id, school.id)
-    return Response(
-        csv_text(header, rows(), delimiter=delimiter),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="roster.csv"'},
-    )
+    return csv_response(_export_headers(), rows(), filename="roster.csv")
 
 
 # Import ---------------------------------------------------------------------------------------
@@ -398,12 +392,7 @@ def problems(import_id: int):
                 text,
             )
 
-    delimiter = ";" if str(get_locale()) == "nb" else ","
-    return Response(
-        csv_text(header, lines(), delimiter=delimiter),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="roster-problems.csv"'},
-    )
+    return csv_response(header, lines(), filename="roster-problems.csv")
 
 
 @bp.errorhandler(413)

@@ -19,6 +19,7 @@ from talent.extensions import db
 from talent.people.models import Role
 from tests import factories
 from tests.courses.conftest import coordinator, course, researcher
+from tests.support.csv_files import HOSTILE_NAME, LANGUAGES, raw_lines, read_csv
 
 S = EnrollmentState
 
@@ -528,3 +529,32 @@ def test_nul_characters_are_dropped_not_stored(app):
     assert stored == "I want to learn about patents, please."
     assert client.post("/courses/check-in", data={"code": "\x00"}).status_code == 400
     assert client.get("/certificates/verify?code=%00").status_code == 200
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_course_export_keeps_a_hostile_name_in_one_cell(app, language):
+    item = _live_course(capacity=1)
+    picked = _live_course(admission_mode=AdmissionMode.SELECTION, capacity=1)
+    staff = coordinator(language=language)
+    eve, waiting = researcher(name=HOSTILE_NAME), researcher(name="-3+3")
+    enrollment.enroll(eve, item, now=utcnow())
+    enrollment.enroll(waiting, item, now=utcnow())
+    applied = enrollment.save_application(
+        eve, picked, motivation="A long enough motivation, honestly.", submit=True, now=utcnow()
+    )
+    applied.score = 8
+    db.session.commit()
+    client = _client(app, staff)
+
+    def rows(course_id, kind):
+        return read_csv(client.get(f"/courses/{course_id}/export/{kind}.csv"), language)[1:]
+
+    roster, attendance_sheet = rows(item.id, "roster"), rows(item.id, "attendance")
+    quoted = raw_lines(client.get(f"/courses/{item.id}/export/roster.csv"))[1]
+    assert quoted.startswith(f'"{HOSTILE_NAME}"')  # one cell whichever delimiter splits it
+    assert roster[0][0] == attendance_sheet[0][0] == HOSTILE_NAME
+    assert roster[0][4:6] == ["0", "0"]  # sessions attended and held: numbers, no apostrophe
+    waitlist = rows(item.id, "waitlist")
+    assert waitlist[0][:2] == ["1", "'-3+3"]
+    [application] = rows(picked.id, "applications")
+    assert application[0] == HOSTILE_NAME and application[4] == "8"

@@ -12,6 +12,7 @@ from talent.extensions import db
 from talent.people.models import Role
 from talent.programmes.models import EnrollmentState, FieldOfStudy, Programme, ProgrammeEnrollment
 from tests.programmes import factories as pf
+from tests.support.csv_files import HOSTILE_NAME, LANGUAGES, raw_lines, read_csv
 
 
 @pytest.fixture
@@ -195,3 +196,20 @@ def test_alumni_follow_up(client, login, world, make):
     assert response.status_code == 302
     page = client.get("/programmes/alumni").get_data(as_text=True)
     assert "Medicine, University of Oslo" in page
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_participants_csv_keeps_a_hostile_name_in_one_cell(
+    client, login, world, make, language
+):
+    *_, coordinator, group, programme = world
+    pf.enrollment(programme, make.student(group, HOSTILE_NAME))
+    coordinator.language = language
+    db.session.commit()
+    login(coordinator)
+    response = client.get(f"/programmes/{programme.id}/participants.csv")
+    header, row = read_csv(response, language)
+    assert len(row) == len(header) == 7
+    assert row[0] == HOSTILE_NAME
+    # quoted, so a spreadsheet splitting on the other delimiter keeps it in one cell too
+    assert raw_lines(response)[1].startswith(f'"{HOSTILE_NAME}"')

@@ -14,8 +14,9 @@ from talent.extensions import db
 from talent.people.models import OrganizationKind, Role
 from talent.reports.definitions import MEASURES, SECTIONS
 from talent.reports.models import ReportSnapshot
-from talent.rosters.csvsafe import unescape_cell
+from talent.web.csv_export import unescape_cell
 from tests.reports import world as world_module
+from tests.support.csv_files import HOSTILE_NAME, LANGUAGES, read_csv
 
 YEAR = world_module.YEAR
 MAX_QUERIES = 15
@@ -59,7 +60,7 @@ def test_the_page_shows_every_definition_and_the_years(client, world, coordinato
     assert 'scope="row"' in html and 'scope="col"' in html
 
 
-def test_the_page_numbers_are_the_counted_ones(client, world, coordinator):
+def test_thepage_numbers_are_the_counted_ones(client, world, coordinator):
     html = text(client.get(f"/reports/?year={YEAR}"))
     visits = table_numbers(html, "visits")
     assert visits["Lab visits held"] == ["1", "3", "+2"]
@@ -110,7 +111,23 @@ def test_every_table_downloads_with_the_numbers_of_the_page(client, world, coord
     on_page = table_numbers(html, section)
     assert len(rows) == len(on_page) > 0
     for label, current, previous, change, _definition in rows:
-        assert on_page[label] == [previous, current, change]
+        assert [page_number(cell) for cell in on_page[label]] == [
+            csv_number(previous),
+            csv_number(current),
+            csv_number(change),
+        ]
+
+
+def page_number(text: str) -> float | None:
+    """A number as the page shows it ("1,234", "45.3 %", "+2 pp", "−3", "–") as a float."""
+    if text == "–":
+        return None
+    plain = text.replace(" %", "").replace(" pp", "").replace("−", "-").replace("+", "")
+    return float(plain.replace(",", "").replace("\xa0", ""))
+
+
+def csv_number(cell: str) -> float | None:
+    return None if cell == "" else float(cell)
 
 
 def test_csv_cells_cannot_run_as_formulas(client, make, world, coordinator):
@@ -173,3 +190,21 @@ def test_only_staff_see_the_report(client, make, login, world):
     login(make.user(Role.TEACHER, organization=world.ullern))
     assert client.get("/reports/").status_code == 403
     assert client.get("/reports/visits.csv").status_code == 403
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_report_csv_keeps_a_hostile_name_in_one_cell_and_numbers_as_numbers(
+    client, world, coordinator, language
+):
+    world.company.name = HOSTILE_NAME
+    coordinator.language = language
+    db.session.commit()
+    for section in SECTIONS:
+        rows = read_csv(client.get(f"/reports/{section}.csv?year={YEAR}"), language)
+        assert all(len(row) == 5 for row in rows), section
+        for row in rows[1:]:
+            for cell in row[1:4]:
+                if cell:  # a number, as a spreadsheet in that language reads one
+                    float(cell.replace(",", ".") if language == "nb" else cell)
+    hosts = read_csv(client.get(f"/reports/hosts.csv?year={YEAR}"), language)
+    assert HOSTILE_NAME in [row[0] for row in hosts]

@@ -13,6 +13,7 @@ from talent.rosters import services
 from talent.rosters.models import ImportState, RosterImport
 from talent.schools.models import Student
 from tests.programmes import factories as pf
+from tests.support.csv_files import HOSTILE_NAME, LANGUAGES, raw_lines, read_csv
 
 HEADER = "navn;fødselsdato;klasse;foresatt navn;foresatt e-post;foresatt telefon\n"
 GOOD = HEADER + (
@@ -201,3 +202,18 @@ def test_teachers_see_only_their_school(client, login, world, make):
     login(other_teacher)
     page = client.get(f"/rosters/?school={school.id}").get_data(as_text=True)
     assert "Pupil 000" not in page
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_roster_csv_keeps_a_hostile_name_in_one_cell(client, login, world, make, language):
+    school, teacher, *_ = world
+    pupil = make.student(make.school_class(school, "2STA"), HOSTILE_NAME)
+    pf.guardian(pupil, "-3+3", email="kari@example.no", phone="+47 912 34 567")
+    teacher.language = language
+    db.session.commit()
+    login(teacher)
+    response = client.get("/rosters/export.csv")
+    header, row = read_csv(response, language)
+    assert len(row) == len(header) == 6
+    assert raw_lines(response)[1].startswith(f'"{HOSTILE_NAME}"')  # for either delimiter
+    assert row[0] == HOSTILE_NAME and row[3] == "'-3+3" and row[5] == "'+47 912 34 567"

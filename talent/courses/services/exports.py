@@ -1,14 +1,9 @@
-"""CSV exports of a course's roster, waitlist, applications and attendance.
+"""The rows of a course's roster, waitlist, applications and attendance CSV files.
 
-Spreadsheets run a cell that starts with = + - @ (or a tab or carriage return) as a formula,
-so such cells get a leading single quote: a name like "=HYPERLINK(...)" stays text.
+``talent.web.csv_export`` writes them (delimiter, BOM, cells a spreadsheet would run).
 """
 
 from __future__ import annotations
-
-import csv
-import io
-from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -19,22 +14,7 @@ from talent.courses.services import attendance
 from talent.courses.services.certificates import display_code
 from talent.extensions import db
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 EXPORTS = ("roster", "waitlist", "applications", "attendance")
-
-
-def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-def to_csv(rows: Iterable[Iterable]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([safe_cell(value) for value in row])
-    return buffer.getvalue()
 
 
 def _iso(moment) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 
@@ -36,6 +36,7 @@ from talent.errors import DomainError
 from talent.extensions import db
 from talent.i18n import timezone_choices
 from talent.web.actions import act
+from talent.web.csv_export import csv_response
 from talent.web.forms import show_error_on_form
 from talent.web.redirects import is_local_path
 
@@ -417,13 +418,9 @@ def export(course_id: int, kind: str):
     if kind not in exports.EXPORTS:
         abort(404)
     course = _managed_course(course_id)
-    body = exports.to_csv(exports.export_rows(course, kind))
-    response = Response("\ufeff" + body, mimetype="text/csv")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="course-{course.id}-{kind}.csv"'
-    )
+    header, *rows = exports.export_rows(course, kind)
     log.info("user %s exported %s of course %s", current_user.id, kind, course.id)
-    return response
+    return csv_response(header, rows, filename=f"course-{course.id}-{kind}.csv")
 
 
 @bp.route("/courses/<int:course_id>/message", methods=["GET", "POST"])
