@@ -180,11 +180,10 @@ def _recent_imports(school: Organization | None) -> list[RosterImport]:
 
 
 def _export_headers() -> tuple[str, ...]:
-    """Column titles and delimiter in the reader's language (Norwegian Excel wants ;)."""
+    """Column titles in the reader's language, as the import reads them."""
     norwegian = str(get_locale()) == "nb"
     fields = ("name", "birth_date", "class", "guardian_name", "guardian_email", "guardian_phone")
-    titles = tuple(FIELD_HEADERS[name][1 if norwegian else 0] for name in fields)
-    return titles
+    return tuple(FIELD_HEADERS[name][1 if norwegian else 0] for name in fields)
 
 
 @bp.route("/export.csv")
