@@ -43,7 +43,7 @@ def _refuse_weak_secret(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from talent import i18n
-    from talent.auth.session import load_user_from_session_id
+    from talent.auth import session
     from talent.extensions import babel, csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -55,7 +55,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.localize_callback = i18n.gettext_lazy_text
     login_manager.session_protection = "basic"
-    login_manager.user_loader(load_user_from_session_id)
+    login_manager.user_loader(session.load_user_from_session_id)
+    session.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -88,6 +88,8 @@ ROUTES: dict[str, Route] = {
     "auth.accept_invitation": Route(EVERYONE, const("/invitation/not-a-token")),
     "auth.profile": Route(SIGNED_IN, const("/profile")),
     "auth.change_own_password": _post(SIGNED_IN, const("/profile/password")),
+    "auth.end_other_logins": _post(SIGNED_IN, const("/profile/sessions/others")),
+    "auth.end_all_logins": _post(SIGNED_IN, const("/profile/sessions/all")),
     "auth.switch_language": _post(EVERYONE, const("/language")),
     # People and audit -----------------------------------------------------------------------
     "people.organizations": Route(STAFF, const("/admin/organisations")),
@@ -448,7 +450,7 @@ def test_access_matches_the_table(client, make, login, who):
         (endpoint, route)
         for endpoint, route in sorted(ROUTES.items())
         # Logging out would end the session the walk runs in; covered in tests/auth.
-        if endpoint != "auth.logout"
+        if endpoint not in ("auth.logout", "auth.end_all_logins")
     ]
     assert _walk(client, world, who, routes) == []
 

@@ -16,7 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from talent.auth import tokens
 from talent.auth.forms import (
@@ -30,6 +30,7 @@ from talent.auth.forms import (
 )
 from talent.auth.guards import permission_required, public
 from talent.auth.links import send_account_link
+from talent.auth.login_sessions import active_sessions, describe_device, end_other_sessions
 from talent.auth.services import (
     LoginRefused,
     authenticate,
@@ -38,6 +39,7 @@ from talent.auth.services import (
     update_profile,
     user_by_email,
 )
+from talent.auth.session import sign_in, sign_out
 from talent.db import utcnow
 from talent.errors import AlreadyDone, DomainError
 from talent.extensions import db
@@ -75,8 +77,7 @@ def login():
             flash(str(refused.message), "danger")
         else:
             db.session.commit()
-            session.permanent = True
-            login_user(user)
+            sign_in(user)
             log.info("user %s logged in", user.id)
             target = form.next.data
             return redirect(target if is_local_path(target) else url_for("home.index"))
@@ -89,8 +90,10 @@ def logout():
     """Sign out; a POST so that no link or image can log anyone out."""
     form = LogoutForm()
     if form.validate_on_submit():
-        logout_user()
-        session.clear()
+        if current_user.is_authenticated:
+            sign_out(current_user._get_current_object())
+        else:
+            session.clear()
         flash(gettext("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -185,7 +188,21 @@ def profile():
             db.session.commit()
             flash(gettext("Your profile is saved."), "success")
             return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=form, password_form=ChangePasswordForm())
+    return _profile_page(form, ChangePasswordForm())
+
+
+def _profile_page(form: ProfileForm, password_form: ChangePasswordForm) -> str:
+    sessions = active_sessions(
+        current_user, now=utcnow(), lifetime=current_app.config["PERMANENT_SESSION_LIFETIME"]
+    )
+    return render_template(
+        "auth/profile.html",
+        form=form,
+        password_form=password_form,
+        sessions=sessions,
+        describe_device=describe_device,
+        sessions_form=LogoutForm(),
+    )
 
 
 @bp.route("/profile/password", methods=["POST"])
@@ -199,23 +216,50 @@ def change_own_password():
                 current_user, form.current_password.data, form.password.data, now=utcnow()
             )
         except AlreadyDone as done:
-            # A second click: re-issue this session with the token the first one set, or
-            # its answer, arriving last, would leave the browser logged out.
+            # A second click: the first ended this session too; start a new one, or this
+            # answer, arriving last, would leave the browser logged out.
             db.session.rollback()
-            login_user(current_user._get_current_object())
+            sign_in(current_user._get_current_object())
             flash(str(done.message), "info")
             return redirect(url_for("auth.profile"))
         except DomainError as error:
             show_error_on_form(form, error)
         else:
             db.session.commit()
-            # Re-issue this session with the new token. Pass the user itself: given the
+            # Every session ended; start a new one here. Pass the user itself: given the
             # current_user proxy, Flask-Login would cache the proxy and recurse on next use.
-            login_user(current_user._get_current_object())
+            sign_in(current_user._get_current_object())
             flash(gettext("Your password is changed. Other sessions are logged out."), "success")
             return redirect(url_for("auth.profile"))
     profile_form = ProfileForm(obj=current_user, timezones=timezone_choices())
-    return render_template("auth/profile.html", form=profile_form, password_form=form), 400
+    return _profile_page(profile_form, form), 400
+
+
+@bp.route("/profile/sessions/others", methods=["POST"])
+@permission_required("profile.edit")
+def end_other_logins():
+    """Log out every other browser; this one stays logged in."""
+    if LogoutForm().validate_on_submit():
+        end_other_sessions(current_user, keep_key=current_user.session_key)
+        db.session.commit()
+        flash(gettext("You are logged out everywhere else."), "success")
+    return redirect(url_for("auth.profile"))
+
+
+@bp.route("/profile/sessions/all", methods=["POST"])
+@permission_required("profile.edit")
+def end_all_logins():
+    """Log out every browser, this one included."""
+    if not LogoutForm().validate_on_submit():
+        return redirect(url_for("auth.profile"))
+    user = current_user._get_current_object()
+    user.end_sessions()
+    db.session.commit()
+    log.info("user %s logged out everywhere", user.id)
+    logout_user()
+    session.clear()
+    flash(gettext("You are logged out everywhere."), "info")
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/language", methods=["POST"])

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from talent.auth.models import LoginSession
 from talent.db import enum_type, utcnow
 from talent.extensions import db
 
@@ -71,7 +72,7 @@ class User(UserMixin, db.Model):
     )
     #: False once deactivated; a deactivated user cannot log in and has no sessions.
     is_active: Mapped[bool] = mapped_column(default=True)
-    #: Part of every session id and signed link; replacing it ends all sessions and links.
+    #: Part of every signed link; replacing it ends them all (end_sessions also ends logins).
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     invited_at: Mapped[datetime | None]
@@ -85,8 +86,14 @@ class User(UserMixin, db.Model):
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
 
+    #: The ``id:secret`` of the login session this request runs in (not a column): set by
+    #: the user loader and at login; Flask-Login keeps it in the session cookie.
+    session_key = ""
+    #: The id of that login session, to mark it on the profile page.
+    login_session_id = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        return self.session_key
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -100,8 +107,9 @@ class User(UserMixin, db.Model):
         return bool(self.password_hash)
 
     def end_sessions(self) -> None:
-        """Invalidate every session and signed link issued so far."""
+        """End every login session and invalidate every signed link issued so far."""
         self.session_token = new_session_token()
+        db.session.execute(sa.delete(LoginSession).where(LoginSession.user_id == self.id))
 
 
 class RoleAssignment(db.Model):

@@ -6,11 +6,12 @@ import logging
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from talent.auth import policy, tokens
 from talent.auth.guards import permission_required
 from talent.auth.links import send_account_link
+from talent.auth.session import sign_in
 from talent.db import utcnow
 from talent.errors import DomainError
 from talent.extensions import db
@@ -194,7 +195,7 @@ def edit_user(user_id: int):
         else:
             db.session.commit()
             if user.id == current_user.id and user.session_token != token:
-                login_user(user)  # one's own role change keeps this session going
+                sign_in(user)  # one's own role change keeps this browser logged in
             flash(gettext("%(name)s is saved.", name=user.name), "success")
             return redirect(url_for("people.users"))
     return render_template("people/user_form.html", form=form, user=user)

@@ -155,7 +155,9 @@ def _all_at_once(logs):
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:
                 text = "".join(log.read_text() for log in logs if log.exists())
-                if text.count('Running job "courses-expire-offers') == len(logs):
+                # A scheduler runs its jobs one at a time in this order; on SQLite the first
+                # waits for this write lock, and every one behind it waits for the first.
+                if text.count(f'Running job "{feature_jobs()[0].name}') == len(logs):
                     break
                 time.sleep(0.1)
             time.sleep(0.3)
