@@ -39,6 +39,7 @@ SKIPPED: dict[str, str] = {
     "auth.login": "a signed-in user is sent home; each anonymous login starts a session of its"
     " own and changes no record",
     "auth.logout": "ends the session the other requests carry; changes no record",
+    "auth.end_all_logins": "ends the session the other requests carry, as logout does",
     "auth.accept_invitation": "the world holds no open invitation (a new user's link)",
     "auth.reset_password": "the world holds no reset link",
     "rosters.upload": "a file upload (multipart); the client sends what a form without a file"
@@ -61,6 +62,7 @@ SKIPPED: dict[str, str] = {
 #: Routes that change no audited record, and why: they must then write no audit row; their
 #: notices and the data's integrity are checked all the same.
 NOT_AUDITED: dict[str, str] = {
+    "auth.end_other_logins": "deletes one's other login sessions, the same however often",
     "auth.forgot_password": "asks for a reset link; the notice must not repeat",
     "calendar.replace": "a new secret address for the user's own feed; the last one counts",
     "calendar.revoke": "the user's own feed address; gone once",

@@ -169,6 +169,7 @@ SUBMITS: dict[str, Submit] = {
         actor=ANONYMOUS, values=lambda w: {"email": w.users[TEACHER].email}
     ),
     "auth.profile": Submit(values=_renamed("name")),
+    "auth.end_other_logins": Submit(page=lambda w: "/profile"),
     "consents.answer": Submit(
         actor=ANONYMOUS, values=lambda w: {"confirm": "y", "photo_media": "y"}
     ),
