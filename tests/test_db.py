@@ -100,12 +100,13 @@ def test_statements_stay_prepared_across_read_only_requests(app, client, login, 
     db.session.commit()
 
     # psycopg prepares a statement the fifth time it runs on a connection; every request
-    # reads the signed-in user with their roles.
+    # reads the signed-in user with their login session and roles.
     for _ in range(6):
         assert client.get("/").status_code == 200
 
     prepared = db.session.scalars(sa.text("SELECT statement FROM pg_prepared_statements")).all()
-    assert any("FROM users LEFT OUTER JOIN role_assignments" in sql for sql in prepared), prepared
+    loader = "FROM users JOIN login_sessions ON login_sessions.user_id = users.id LEFT OUTER JOIN"
+    assert any(loader in sql for sql in prepared), prepared
 
 
 def test_a_constant_is_written_into_the_sql_and_still_selects(make):
