@@ -8,56 +8,33 @@ re-checks ``places_taken < capacity``).
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 import sqlalchemy as sa
 
 from talent.db import utcnow
-from talent.errors import DomainError
 from talent.extensions import db
-from talent.people.models import Role
+from talent.people.models import Role, User
 from talent.programmes import services
 from talent.programmes.models import EnrollmentState, Programme, ProgrammeEnrollment
 from tests.programmes import factories as pf
+from tests.support.together import run_together
 
 THREADS = 12
 
 
 def _race(app, enrollment_ids: list[int], actor_id: int) -> list[str]:
     """Activate each enrollment from its own thread, all released at once."""
-    barrier = threading.Barrier(len(enrollment_ids))
-    results: list[str] = []
-    lock = threading.Lock()
 
-    def work(enrollment_id: int) -> None:
-        with app.app_context():
-            try:
-                from talent.people.models import User
+    def activate(enrollment_id: int):
+        def job() -> None:
+            actor = db.session.get(User, actor_id)
+            enrollment = db.session.get(ProgrammeEnrollment, enrollment_id)
+            services.activate(actor, enrollment, now=utcnow())
 
-                barrier.wait(timeout=30)  # before any transaction: SQLite would queue them
-                actor = db.session.get(User, actor_id)
-                enrollment = db.session.get(ProgrammeEnrollment, enrollment_id)
-                services.activate(actor, enrollment, now=utcnow())
-                db.session.commit()
-                outcome = "ok"
-            except DomainError as error:
-                db.session.rollback()
-                outcome = type(error).__name__
-            except Exception as error:  # noqa: BLE001 - reported to the test
-                db.session.rollback()
-                outcome = f"crash: {error!r}"
-            finally:
-                db.session.remove()
-        with lock:
-            results.append(outcome)
+        return job
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in enrollment_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+    return run_together(app, [activate(i) for i in enrollment_ids])
 
 
 def _world(make, capacity: int, applicants: int):
