@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
@@ -18,7 +17,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from talent.activities.models import MAX_HOURS, REPORT_MAX, TITLE_MAX, ActivityKind
-from talent.web.forms import CHOOSE_FROM_LIST, TOO_LONG, select_choices, strip_text
+from talent.web.forms import CHOOSE_FROM_LIST, TOO_LONG, Form, select_choices, strip_text
 from talent.web.submissions import OnceForm
 
 BAD_DATE = _l("Type the date as year, month and day, like 2026-11-10.")
@@ -130,7 +129,7 @@ class ActivityForm(OnceForm):
             _with_choices(self.school_id, schools, _l("— Choose a school —"))
 
 
-class ActivityFilterForm(FlaskForm):
+class ActivityFilterForm(Form):
     class Meta:
         csrf = False
 

@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from talent.activities import services
 from talent.activities.forms import ActivityFilterForm, ActivityForm
@@ -19,14 +18,14 @@ from talent.extensions import db
 from talent.people.models import Organization, OrganizationKind, Role
 from talent.schools.models import SchoolClass
 from talent.web.actions import act
-from talent.web.forms import show_error_on_form
+from talent.web.forms import Form, show_error_on_form
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
 PER_PAGE = 25
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(Form):
     """Only the CSRF token."""
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SearchField, SelectField
 from wtforms.validators import Length, Optional, ValidationError
 
 from talent.audit.services import SYSTEM_ACTOR
-from talent.web.forms import CHOOSE_FROM_LIST, select_choices, strip_text
+from talent.web.forms import CHOOSE_FROM_LIST, Form, select_choices, strip_text
 
 #: Dates outside these years are typing errors, and too far out to convert between zones.
 FIRST_YEAR, LAST_YEAR = 1900, 2999
@@ -36,7 +35,7 @@ def _select(label) -> SelectField:
     )
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """Filters sent in the query string; the choices are what occurs in the log."""
 
     class Meta:

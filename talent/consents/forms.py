@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from talent.consents.models import ConsentKind, ConsentMethod
 from talent.consents.services import has_control_characters
-from talent.web.forms import CHOOSE_FROM_LIST, select_choices
+from talent.web.forms import CHOOSE_FROM_LIST, Form, select_choices
 from talent.web.submissions import OnceForm
 
 BAD_DATE = _l("Type the date as a year, month and day, like 2027-07-31.")
@@ -108,7 +107,7 @@ class ConsentForm(OnceForm):
         return valid
 
 
-class WithdrawConsentForm(FlaskForm):
+class WithdrawConsentForm(Form):
     withdrawn_by = StringField(
         _l("Withdrawn by"),
         filters=[strip],
@@ -116,7 +115,7 @@ class WithdrawConsentForm(FlaskForm):
     )
 
 
-class GuardianAnswerForm(FlaskForm):
+class GuardianAnswerForm(Form):
     """One box per kind of consent; ticked means given, unticked means not given."""
 
     programme = BooleanField(ConsentKind.PROGRAMME.label)

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -43,7 +42,7 @@ from talent.courses.models import (
 from talent.courses.services.enrollment import MAX_MOTIVATION
 from talent.courses.services.messages import MAX_BODY, MAX_SUBJECT
 from talent.people.models import OrganizationKind, Role
-from talent.web.forms import CHOOSE_FROM_LIST, select_choices, strip_text
+from talent.web.forms import CHOOSE_FROM_LIST, Form, select_choices, strip_text
 from talent.web.submissions import OnceForm, new_key
 from talent.web.widgets import QuickSelect
 
@@ -242,7 +241,7 @@ class CopyCourseForm(OnceForm):
     )
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(Form):
     motivation = TextAreaField(
         _l("Why do you want to take this course?"),
         filters=[strip_text],
@@ -253,14 +252,14 @@ class ApplicationForm(FlaskForm):
     send = SubmitField(_l("Send application"))
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     score = IntegerField(_l("Score"), validators=[Optional(), NumberRange(min=0, max=MAX_SCORE)])
     save = SubmitField(_l("Save score"))
     admit = SubmitField(_l("Admit"))
     reject = SubmitField(_l("Reject"))
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     present = MultiCheckboxField(
         _l("Present"),
         coerce=int,
@@ -273,7 +272,7 @@ class AttendanceForm(FlaskForm):
         self.present.choices = select_choices(participants)
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(Form):
     code = StringField(
         _l("Session code"),
         filters=[strip_text],
@@ -296,7 +295,7 @@ class MessageForm(OnceForm):
     )
 
 
-class _QueryForm(FlaskForm):
+class _QueryForm(Form):
     """Sent in the query string: no CSRF token, never changes anything."""
 
     class Meta:

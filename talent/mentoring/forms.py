@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -38,7 +37,7 @@ from talent.mentoring.models import (
     GoalStatus,
 )
 from talent.mentoring.services.profiles import LANGUAGES
-from talent.web.forms import select_choices
+from talent.web.forms import Form, select_choices
 
 _DURATION = NumberRange(
     min=MIN_SESSION_MINUTES,
@@ -76,7 +75,7 @@ def _mode_field(label):
     )
 
 
-class ProgrammeForm(FlaskForm):
+class ProgrammeForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
     safeguarding_lead = SelectField(
@@ -105,7 +104,7 @@ class ProgrammeForm(FlaskForm):
         self.safeguarding_lead.choices = select_choices((u.id, u.name) for u in leads)
 
 
-class MentorProfileForm(FlaskForm):
+class MentorProfileForm(Form):
     organization = SelectField(_l("Organisation"), coerce=int)
     expertise = StringField(_l("Expertise"), validators=[Length(max=1100)], description=_TAGS_HELP)
     languages = _language_field(_l("Languages"))
@@ -129,7 +128,7 @@ class MentorProfileForm(FlaskForm):
         )
 
 
-class VettingForm(FlaskForm):
+class VettingForm(Form):
     police_certificate_on = DateField(_l("Police certificate issued"), validators=[Optional()])
     police_certificate_expires_on = DateField(
         _l("Police certificate valid until"), validators=[Optional()]
@@ -140,7 +139,7 @@ class VettingForm(FlaskForm):
     code_of_conduct_accepted_on = DateField(_l("Code of conduct accepted"), validators=[Optional()])
 
 
-class MenteeProfileForm(FlaskForm):
+class MenteeProfileForm(Form):
     interests = StringField(_l("Interests"), validators=[Length(max=1100)], description=_TAGS_HELP)
     languages = _language_field(_l("Languages"))
     goals = TextAreaField(_l("What the mentee hopes for"), validators=[Length(max=5000)])
@@ -151,12 +150,12 @@ class MenteeProfileForm(FlaskForm):
     )
 
 
-class NewMenteeForm(FlaskForm):
+class NewMenteeForm(Form):
     student_id = HiddenField()
     user_id = HiddenField()
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(Form):
     programme = SelectField(_l("Programme"), coerce=int, validators=[InputRequired()])
     starts_on = DateField(_l("Start"), validators=[InputRequired()])
     planned_end_on = DateField(_l("Planned end"), validators=[InputRequired()])
@@ -172,26 +171,26 @@ class ProposalForm(FlaskForm):
         self.programme.choices = select_choices((p.id, p.name) for p in programmes)
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[Length(max=500)])
 
 
-class RequiredReasonForm(FlaskForm):
+class RequiredReasonForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
 
 
-class GoalForm(FlaskForm):
+class GoalForm(Form):
     title = StringField(_l("New goal"), validators=[DataRequired(), Length(max=200)])
 
 
-class GoalStatusForm(FlaskForm):
+class GoalStatusForm(Form):
     status = SelectField(
         _l("Status"),
         choices=select_choices((status.value, status.label) for status in GoalStatus),
     )
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     held_on = DateField(_l("Date held"), validators=[InputRequired()])
     duration_minutes = IntegerField(
         _l("Duration (minutes)"), validators=[InputRequired(), _DURATION], default=60
@@ -212,7 +211,7 @@ class SessionForm(FlaskForm):
         self.goal_ids.choices = select_choices((goal.id, goal.title) for goal in goals)
 
 
-class PlanForm(FlaskForm):
+class PlanForm(Form):
     starts_at = DateTimeLocalField(_l("Date and time"), validators=[InputRequired()])
     duration_minutes = IntegerField(
         _l("Duration (minutes)"), validators=[InputRequired(), _DURATION], default=60
@@ -221,14 +220,14 @@ class PlanForm(FlaskForm):
     place = StringField(_l("Place or video link"), validators=[Length(max=300)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """The mentee's answer: confirm, or say what is wrong."""
 
     answer = HiddenField(default="confirm")
     comment = TextAreaField(_l("What is not right?"), validators=[Length(max=500)])
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(Form):
     rating = RadioField(
         _l("How is it going, from 1 (poorly) to 5 (very well)?"),
         choices=select_choices((n, str(n)) for n in range(1, 6)),
@@ -239,22 +238,22 @@ class FeedbackForm(FlaskForm):
     stage = HiddenField()
 
 
-class ConcernForm(FlaskForm):
+class ConcernForm(Form):
     summary = StringField(
         _l("What worries you, in one line"), validators=[DataRequired(), Length(max=200)]
     )
     details = TextAreaField(_l("Details"), validators=[Length(max=10_000)])
 
 
-class ConcernNoteForm(FlaskForm):
+class ConcernNoteForm(Form):
     body = TextAreaField(_l("Follow-up note"), validators=[DataRequired(), Length(max=10_000)])
 
 
-class CloseConcernForm(FlaskForm):
+class CloseConcernForm(Form):
     outcome = TextAreaField(_l("Outcome"), validators=[DataRequired(), Length(max=1000)])
 
 
-class PairingFilterForm(FlaskForm):
+class PairingFilterForm(Form):
     class Meta:
         csrf = False
 

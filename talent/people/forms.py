@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -21,7 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from talent.i18n import LANGUAGE_NAMES
 from talent.people.models import OrganizationKind, Role
 from talent.people.services import UserStatus
-from talent.web.forms import CHOOSE_FROM_LIST, select_choices, strip_text
+from talent.web.forms import CHOOSE_FROM_LIST, Form, select_choices, strip_text
 
 KIND_LABELS = {
     OrganizationKind.CLUSTER: _l("Cluster"),
@@ -83,7 +82,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(Form):
     name = StringField(
         _l("Name"), filters=[strip_text], validators=[DataRequired(), Length(max=200)]
     )
@@ -106,7 +105,7 @@ class OrganizationForm(FlaskForm):
     )
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     """Edit an account; the organisations and grantable roles come from the caller."""
 
     email = EmailField(
@@ -145,7 +144,7 @@ class InviteUserForm(UserForm):
     language = _select(_l("Language of the invitation"), LANGUAGE_NAMES.items(), str, default="nb")
 
 
-class _FilterForm(FlaskForm):
+class _FilterForm(Form):
     """Filters sent in the query string: no CSRF token, never changes anything."""
 
     class Meta:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SearchField
 from wtforms.validators import DataRequired, Length, Optional
 
 from talent.consents.forms import plain_text, strip
+from talent.web.forms import Form
 
 
-class PupilSearchForm(FlaskForm):
+class PupilSearchForm(Form):
     class Meta:
         csrf = False
 
@@ -19,7 +19,7 @@ class PupilSearchForm(FlaskForm):
     )
 
 
-class EraseForm(FlaskForm):
+class EraseForm(Form):
     confirm = BooleanField(
         _l("I understand that the pupil's personal data is removed for good."),
         validators=[DataRequired(_l("Tick the box to confirm."))],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -23,7 +22,7 @@ from talent.programmes.models import (
     FieldOfStudy,
 )
 from talent.programmes.services import MAX_CAPACITY
-from talent.web.forms import select_choices
+from talent.web.forms import Form, select_choices
 
 
 def school_year_label(year: int) -> str:
@@ -34,7 +33,7 @@ def _field_pairs(fields, blank_label) -> list:
     return [("", blank_label)] + [(f.value, f.label) for f in fields]
 
 
-class ProgrammeForm(FlaskForm):
+class ProgrammeForm(Form):
     name = StringField(
         _l("Name"),
         filters=[strip],
@@ -72,7 +71,7 @@ class ProgrammeForm(FlaskForm):
         return (self.tracks.data or "").splitlines()
 
 
-class ProgrammeFilterForm(FlaskForm):
+class ProgrammeFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -92,7 +91,7 @@ class ProgrammeFilterForm(FlaskForm):
         return None if field.errors else field.data
 
 
-class EnrollmentFilterForm(FlaskForm):
+class EnrollmentFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -104,7 +103,7 @@ class EnrollmentFilterForm(FlaskForm):
     )
 
 
-class ChooseClassForm(FlaskForm):
+class ChooseClassForm(Form):
     class Meta:
         csrf = False
 
@@ -115,7 +114,7 @@ class ChooseClassForm(FlaskForm):
         set_choices(self.school_class, [("", _l("— choose a class —"))] + list(classes))
 
 
-class EnrollForm(FlaskForm):
+class EnrollForm(Form):
     student_ids = SelectMultipleField(
         _l("Pupils"),
         coerce=int,
@@ -138,7 +137,7 @@ class EnrollForm(FlaskForm):
         set_choices(self.track_id, [("", _l("— no track —"))] + [(t.id, t.name) for t in tracks])
 
 
-class EnrollmentForm(FlaskForm):
+class EnrollmentForm(Form):
     track_id = select(_l("Track"), [], optional(int), validators=[Optional()])
     intended_field_at_start = select(
         _l("Intended field of study at the start"),
@@ -152,7 +151,7 @@ class EnrollmentForm(FlaskForm):
         set_choices(self.track_id, [("", _l("— no track —"))] + [(t.id, t.name) for t in tracks])
 
 
-class CompleteForm(FlaskForm):
+class CompleteForm(Form):
     intended_field = select(
         _l("Now intends to study"),
         _field_pairs(INTENDED_FIELDS, _l("— choose —")),
@@ -161,7 +160,7 @@ class CompleteForm(FlaskForm):
     )
 
 
-class WithdrawEnrollmentForm(FlaskForm):
+class WithdrawEnrollmentForm(Form):
     reason = TextAreaField(
         _l("Reason"),
         filters=[strip],
@@ -170,7 +169,7 @@ class WithdrawEnrollmentForm(FlaskForm):
     )
 
 
-class AlumniOutcomeForm(FlaskForm):
+class AlumniOutcomeForm(Form):
     field = select(
         _l("Studies"),
         _field_pairs(ALUMNI_FIELDS, _l("— choose —")),
@@ -194,7 +193,7 @@ class AlumniOutcomeForm(FlaskForm):
     )
 
 
-class LeftSchoolForm(FlaskForm):
+class LeftSchoolForm(Form):
     left_school_on = DateField(
         _l("Left school on"),
         validators=[Optional()],

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SearchField, SelectField, SelectMultipleField
 from wtforms.validators import Length, Optional, ValidationError
 
@@ -16,7 +15,7 @@ from talent.reminders.models import (
     Category,
     Channel,
 )
-from talent.web.forms import CHOOSE_FROM_LIST, select_choices, strip_text
+from talent.web.forms import CHOOSE_FROM_LIST, Form, select_choices, strip_text
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 
@@ -25,7 +24,7 @@ def choice_value(category: Category, channel: Channel) -> str:
     return f"{category.value}:{channel.value}"
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     """One checkbox per category and channel; the template lays them out as a grid."""
 
     choices = SelectMultipleField(
@@ -62,7 +61,7 @@ def _printable(form, field) -> None:
         raise ValidationError(_l("Use letters, digits and punctuation only."))
 
 
-class LedgerFilterForm(FlaskForm):
+class LedgerFilterForm(Form):
     """Filters of the ledger, sent in the query string."""
 
     class Meta:

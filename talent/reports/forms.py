@@ -8,14 +8,13 @@ number travels beside the name (``school``). Which names exist is the database's
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, SelectField, StringField
 from wtforms.validators import Length
 
 from talent.reports.choices import UNKNOWN_NUMBER, Kind
 from talent.reports.definitions import FIRST_YEAR
 from talent.reports.period import year_label
-from talent.web.forms import TOO_LONG, select_choices, strip_text
+from talent.web.forms import TOO_LONG, Form, select_choices, strip_text
 from talent.web.widgets import QuickSelect
 
 #: Longer than any name of an organisation or programme.
@@ -55,7 +54,7 @@ def _name(label) -> StringField:
     )
 
 
-class ReportFilterForm(FlaskForm):
+class ReportFilterForm(Form):
     class Meta:
         csrf = False
 

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SearchField
 from wtforms.validators import Length, Optional, ValidationError
 
 from talent.consents.forms import optional, plain_text, select, set_choices, strip
+from talent.web.forms import Form
 
 
 def school_year_label(year: int) -> str:
     return f"{year}/{(year + 1) % 100:02d}"
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     school_id = select(_l("School"), [], optional(int))
     school_year = select(_l("School year of the classes"), [], int)
     file = FileField(
@@ -42,7 +42,7 @@ class UploadForm(FlaskForm):
             raise ValidationError(_l("Choose a school."))
 
 
-class RosterFilterForm(FlaskForm):
+class RosterFilterForm(Form):
     class Meta:
         csrf = False
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp
 
@@ -18,7 +17,7 @@ from talent.schools.services import (
     STUDENT_NAME_MAX,
     school_year_label,
 )
-from talent.web.forms import CHOOSE_FROM_LIST, TOO_LONG, select_choices, strip_text
+from talent.web.forms import CHOOSE_FROM_LIST, TOO_LONG, Form, select_choices, strip_text
 from talent.web.submissions import OnceForm
 
 BAD_DATE = _l("Type the date as a year, month and day, like 2010-05-17.")
@@ -50,7 +49,7 @@ def _year_pairs(years: Iterable[int]) -> list[tuple[int, str]]:
     return [(year, school_year_label(year)) for year in years]
 
 
-class ClassForm(FlaskForm):
+class ClassForm(Form):
     """A class; the school field exists only for those who may choose among schools."""
 
     name = StringField(
@@ -110,7 +109,7 @@ class StudentForm(OnceForm):
     )
 
 
-class MoveStudentForm(FlaskForm):
+class MoveStudentForm(Form):
     school_class_id = _select(
         _l("Move to class"), [], _optional(int), validators=[InputRequired(CHOOSE_FROM_LIST)]
     )
@@ -120,18 +119,18 @@ class MoveStudentForm(FlaskForm):
         self.school_class_id.choices = select_choices([("", _l("— Choose a class —")), *classes])
 
 
-class InviteStudentForm(FlaskForm):
+class InviteStudentForm(Form):
     email = EmailField(
         _l("E-mail"), filters=[strip_text], validators=[DataRequired(), Length(max=254), Email()]
     )
     language = _select(_l("Language of the invitation"), LANGUAGE_NAMES.items(), str, default="nb")
 
 
-class RemoveStudentForm(FlaskForm):
+class RemoveStudentForm(Form):
     """Empty: taking a pupil out of a class is a POST with a CSRF token."""
 
 
-class _FilterForm(FlaskForm):
+class _FilterForm(Form):
     """Filters sent in the query string: no CSRF token, never changes anything."""
 
     class Meta:

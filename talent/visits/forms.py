@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -24,7 +23,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from talent.visits.models import MAX_MINIMUM_AGE, MAX_SITE_CAPACITY, TEXT_MAX, TOPIC_MAX
-from talent.web.forms import CHOOSE_FROM_LIST, TOO_LONG, select_choices, strip_text
+from talent.web.forms import CHOOSE_FROM_LIST, TOO_LONG, Form, select_choices, strip_text
 from talent.web.submissions import OnceForm
 from talent.web.widgets import QuickSelect
 
@@ -116,7 +115,7 @@ def _with_choices(field, pairs: Iterable, blank=None) -> None:
 # Sites and slots -----------------------------------------------------------------------------
 
 
-class SiteForm(FlaskForm):
+class SiteForm(Form):
     organization_id = _select(_l("Host organisation"), validators=[InputRequired(CHOOSE_FROM_LIST)])
     name = StringField(
         _l("Name"),
@@ -182,7 +181,7 @@ def parse_days(text: str) -> set[date]:
     return days
 
 
-class SlotForm(FlaskForm):
+class SlotForm(Form):
     first_day = _DateField(
         _l("Date"),
         validators=[InputRequired(BAD_DATE)],
@@ -232,7 +231,7 @@ class SlotForm(FlaskForm):
             ) from error
 
 
-class SlotEditForm(FlaskForm):
+class SlotEditForm(Form):
     topic = StringField(
         _l("Topic"),
         filters=[strip_text],
@@ -254,7 +253,7 @@ class SlotEditForm(FlaskForm):
         _with_choices(self.host_contact_id, contacts, _l("— Nobody in particular —"))
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(
         _l("Reason"),
         filters=[strip_text],
@@ -265,14 +264,14 @@ class ReasonForm(FlaskForm):
     )
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A button that changes something: only the CSRF token."""
 
 
 # Booking -------------------------------------------------------------------------------------
 
 
-class ClassChoiceForm(FlaskForm):
+class ClassChoiceForm(Form):
     """Picks the class before the booking form shows its pupils (a GET, no CSRF)."""
 
     class Meta:
@@ -285,7 +284,7 @@ class ClassChoiceForm(FlaskForm):
         _with_choices(self.class_id, classes, _l("— Choose a class —"))
 
 
-class GroupForm(FlaskForm):
+class GroupForm(Form):
     pupils_count = _count(_l("Pupils"), minimum=1, maximum=500)
     adults_count = _count(_l("Accompanying adults"), minimum=1, maximum=100)
     pupils = MultiCheckboxField(
@@ -312,7 +311,7 @@ class BookingForm(GroupForm):
             _with_choices(self.teacher_id, teachers, _l("— Choose a teacher —"))
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     slot_id = _select(_l("New slot"), validators=[InputRequired(CHOOSE_FROM_LIST)])
 
     def __init__(self, *args, slots: Iterable[tuple[int, str]], **kwargs):
@@ -320,7 +319,7 @@ class MoveForm(FlaskForm):
         _with_choices(self.slot_id, slots, _l("— Choose a slot —"))
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     present = MultiCheckboxField(_l("Pupils who came"), coerce=int, choices=[])
     adults_attended = _count(_l("Adults who came"), minimum=0, maximum=100)
 
@@ -329,7 +328,7 @@ class AttendanceForm(FlaskForm):
         self.present.choices = select_choices(pupils)
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(Form):
     rating = RadioField(
         _l("How was the visit? (1 = poor, 5 = excellent)"),
         choices=select_choices((n, str(n)) for n in range(1, 6)),
@@ -378,7 +377,7 @@ class RequestForm(OnceForm):
             _with_choices(self.teacher_id, teachers, _l("— Choose a teacher —"))
 
 
-class ProposeForm(FlaskForm):
+class ProposeForm(Form):
     slot_id = _select(_l("Slot"), validators=[InputRequired(CHOOSE_FROM_LIST)])
     message = _text(_l("Message to the teacher"), limit=1000)
 
@@ -411,7 +410,7 @@ class BlackoutForm(OnceForm):
 # Filters ---------------------------------------------------------------------------------------
 
 
-class _FilterForm(FlaskForm):
+class _FilterForm(Form):
     class Meta:
         csrf = False
 

@@ -7,10 +7,12 @@ from collections.abc import Iterable
 from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice
+from wtforms import HiddenField, PasswordField, SelectChoice, StringField, TextAreaField
+from wtforms.validators import ValidationError
 
 from talent.errors import AlreadyDone, DomainError
 from talent.extensions import db
+from talent.text import ONE_LINE, clean_lines, is_single_line
 
 CHOOSE_FROM_LIST = _l("Choose from the list.")
 TOO_LONG = _l("Use at most %(max)d characters.")
@@ -19,6 +21,33 @@ TOO_LONG = _l("Use at most %(max)d characters.")
 def strip_text(value):
     """Trim, and drop NUL characters (PostgreSQL text cannot hold them)."""
     return value.replace("\x00", "").strip() if isinstance(value, str) else value
+
+
+def _single_line(form, field) -> None:
+    if field.data and not is_single_line(field.data):
+        raise ValidationError(ONE_LINE)
+
+
+def _lines(value):
+    return clean_lines(value) if isinstance(value, str) else value
+
+
+class Form(FlaskForm):
+    """The base of every form: each one-line text input (text, e-mail, search, URL, …) refuses
+    control characters beside the field, keeping what was typed; each text area keeps its
+    line breaks as "\\n" and loses other control characters. See ``talent.text``."""
+
+    class Meta(FlaskForm.Meta):
+        def bind_field(self, form, unbound_field, options):
+            field = super().bind_field(form, unbound_field, options)
+            if isinstance(field, TextAreaField):
+                field.filters = (_lines, *field.filters)
+            elif isinstance(field, StringField) and not isinstance(
+                field, HiddenField | PasswordField
+            ):
+                # A new list: the one given is shared by every form of the class.
+                field.validators = [_single_line, *field.validators]
+            return field
 
 
 def show_error_on_form(form: FlaskForm, error: DomainError) -> None:

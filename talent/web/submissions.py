@@ -20,13 +20,13 @@ import sqlalchemy as sa
 from flask import Flask, flash, g, redirect, request
 from flask_babel import gettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import HiddenField
 
 from talent.db import utcnow
 from talent.extensions import db
+from talent.web.forms import Form
 from talent.web.redirects import is_local_path
 
 #: The form field that carries the key.
@@ -53,7 +53,7 @@ def new_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-class OnceForm(FlaskForm):
+class OnceForm(Form):
     """A form that creates something: its key makes a second sending a no-op."""
 
     submission_key = HiddenField(default=new_key)
