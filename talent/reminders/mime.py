@@ -19,9 +19,9 @@ import base64
 import re
 import secrets
 from dataclasses import dataclass
-from functools import lru_cache
 from email.header import Header
 from email.utils import formataddr, formatdate, parseaddr
+from functools import lru_cache
 
 from talent.text import as_single_line
 

@@ -38,7 +38,7 @@ def test_a_line_break_in_a_header_value_starts_no_header_and_no_body(overrides):
     mail, message = _parsed(**overrides)
 
     assert message["Bcc"] is None
-    assert [name for name in message.keys() if name.lower() == "bcc"] == []
+    assert [name for name in message if name.lower() == "bcc"] == []
     assert len(message.get_all("Subject")) == len(message.get_all("To")) == 1
     assert message.is_multipart()
     text, html = (part.get_content() for part in message.iter_parts())
