@@ -46,8 +46,8 @@ def clean_lines(value: str) -> str:
     return _NOT_IN_LINES.sub("", _LINE_BREAKS.sub("\n", value))
 
 
-def require_single_line(**fields: str | None) -> None:
+def require_single_line(**fields: object) -> None:
     """Refuse, beside its field, the first of ``fields`` (name=value) that is not one line."""
     for name, value in fields.items():
-        if value and not is_single_line(value):
+        if isinstance(value, str) and not is_single_line(value):
             raise ValidationFailed(ONE_LINE, field=name)

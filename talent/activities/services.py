@@ -23,6 +23,7 @@ from talent.errors import AlreadyDone, ValidationFailed
 from talent.extensions import db
 from talent.people.models import Organization, OrganizationKind, Role, User
 from talent.schools.models import Student
+from talent.text import require_single_line
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ def save_activity(
     now: datetime,
 ) -> Activity:
     """Create or change an activity with its pupils; a placement has exactly one pupil."""
+    require_single_line(title=title, contact_name=contact_name)
     if kind is None:
         raise ValidationFailed(_l("Choose what kind of activity it is."), field="kind")
     if activity is None and (school is None or school.kind is not OrganizationKind.SCHOOL):

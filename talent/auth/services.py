@@ -16,6 +16,7 @@ from talent.extensions import db
 from talent.i18n import is_timezone
 from talent.locking import lock
 from talent.people.models import User
+from talent.text import require_single_line
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +101,7 @@ PROFILE_FIELDS = ("name", "language", "timezone")
 
 def update_profile(actor: User, *, name: str, language: str, timezone: str, now: datetime) -> None:
     """Change one's own name, language and time zone."""
+    require_single_line(name=name)
     if language not in LANGUAGES:
         raise ValidationFailed(_l("Choose Norsk bokmål or English."), field="language")
     if not is_timezone(timezone):

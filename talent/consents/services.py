@@ -28,6 +28,7 @@ from talent.extensions import db
 from talent.locking import lock
 from talent.people.models import User
 from talent.schools.models import Student
+from talent.text import require_single_line
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +165,7 @@ def _some_locale():
 
 
 def _clean_contact(name: str, email: str, phone: str) -> tuple[str, str, str]:
+    require_single_line(name=name, email=email, phone=phone)
     name = clean_text(name, field="name", max_length=200)
     email = clean_text(email, field="email", max_length=254).lower()
     phone = clean_text(phone, field="phone", max_length=40)
@@ -268,6 +270,7 @@ def give_consent(
     now: datetime,
 ) -> Consent:
     """Record a consent; one already in force of the same kind is superseded by it."""
+    require_single_line(given_by=given_by)
     given_by = clean_text(given_by, field="given_by", max_length=200) or (
         guardian.name if guardian else ""
     )
@@ -349,6 +352,7 @@ def withdraw_consent(
     actor: User | None, consent: Consent, *, withdrawn_by: str, now: datetime
 ) -> Consent:
     """Mark a consent in force as withdrawn; the record stays."""
+    require_single_line(withdrawn_by=withdrawn_by)
     lock(consent.student)
     db.session.refresh(consent)
     if consent.withdrawn_at is not None:

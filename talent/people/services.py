@@ -17,6 +17,7 @@ from talent.errors import AlreadyDone, Conflict, InvalidState, NotAllowed, Valid
 from talent.extensions import db
 from talent.locking import lock
 from talent.people.models import Organization, OrganizationKind, Role, RoleAssignment, User
+from talent.text import require_single_line
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ def save_organization(
     now: datetime,
 ) -> Organization:
     """Create an organisation, or update the given one."""
+    require_single_line(name=name, city=city, website=website)
     if organization is not None:
         lock(organization)
     name = name.strip()
@@ -96,6 +98,7 @@ def invite_user(
     now: datetime,
 ) -> User:
     """Create an account without a password; the caller sends the invitation link."""
+    require_single_line(email=email, name=name)
     roles = set(roles)
     if actor is not None:
         _check_grantable(actor, roles)
@@ -146,6 +149,7 @@ def update_user(
     now: datetime,
 ) -> None:
     """Change a user's details; a change of roles ends the user's sessions."""
+    require_single_line(name=name, email=email)
     lock(user)
     roles = set(roles)
     if set(user.roles) ^ roles:

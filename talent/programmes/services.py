@@ -37,6 +37,7 @@ from talent.programmes.models import (
     ProgrammeTrack,
 )
 from talent.schools.models import SchoolClass, Student
+from talent.text import require_single_line
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +122,7 @@ def save_programme(
     now: datetime,
 ) -> Programme:
     """Create a programme or change one; capacity cannot drop below the places taken."""
+    require_single_line(name=name)
     name = clean_text(name, field="name", max_length=200)
     if not name:
         raise ValidationFailed(_l("Give the programme a name."), field="name")
@@ -544,6 +546,7 @@ def record_alumni_outcome(
     now: datetime,
 ) -> AlumniOutcome:
     """Record what a former pupil went on to study."""
+    require_single_line(institution=institution, study=study)
     if field is None:
         raise ValidationFailed(_l("Choose what the former pupil studies."), field="field")
     _check_field(field, ALUMNI_FIELDS, "field")

@@ -23,6 +23,7 @@ from talent.locking import lock
 from talent.people.models import Organization, OrganizationKind, Role, User
 from talent.people.services import invite_user
 from talent.schools.models import SchoolClass, Student
+from talent.text import require_single_line
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +180,7 @@ def save_class(
     now: datetime,
 ) -> SchoolClass:
     """Create a class, or change the given one's name, school year or school."""
+    require_single_line(name=name)
     if school_class is not None:
         lock(school_class)
     name = _clean_class_name(name)
@@ -335,6 +337,7 @@ def add_student(
     actor: User, school_class: SchoolClass, *, name: str, birth_date: date | None, now: datetime
 ) -> Student:
     """Add a pupil record to a class; the pupil needs no account."""
+    require_single_line(name=name)
     if not policy.can(actor, "classes.manage", school_class):
         raise NotAllowed(_l("You can only manage the classes of your own school."))
     name = _clean_student_name(name)
@@ -368,6 +371,7 @@ def update_student(
     actor: User, student: Student, *, name: str, birth_date: date | None, now: datetime
 ) -> None:
     """Correct a pupil's name or birth date."""
+    require_single_line(name=name)
     lock(student)
     _check_student(actor, student)
     name = _clean_student_name(name)
@@ -420,6 +424,7 @@ def invite_student(
     actor: User, student: Student, *, email: str, language: str = "nb", now: datetime
 ) -> User:
     """Give a pupil an account; the caller commits and then sends the invitation link."""
+    require_single_line(email=email)
     _check_student(actor, student)
     lock(student)
     if student.user_id is not None:

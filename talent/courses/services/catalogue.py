@@ -22,6 +22,7 @@ from talent.courses.models import (
 )
 from talent.extensions import db
 from talent.people.models import Organization, User
+from talent.text import as_single_line, clean_lines
 
 #: What a catalogue card shows of a course itself; the rest (the description above all) stays
 #: in the database. Reading any other column of these courses raises instead of costing one
@@ -231,14 +232,16 @@ def session_event(session: CourseSession, course: Course, *, url: str, domain: s
     """One session as an iCalendar event (times in UTC)."""
     event = Event()
     event.add("uid", f"course-session-{session.id}@{domain}")
-    event.add("summary", f"{course.title}: {session.title}" if session.title else course.title)
+    # One line, no control characters, whatever was stored before the single-line rule.
+    title = f"{course.title}: {session.title}" if session.title else course.title
+    event.add("summary", as_single_line(title))
     event.add("dtstart", session.starts_at)
     event.add("dtend", session.ends_at)
     event.add("dtstamp", course.updated_at)
     if session.place:
-        event.add("location", session.place)
+        event.add("location", as_single_line(session.place))
     if course.summary:
-        event.add("description", course.summary)
+        event.add("description", clean_lines(course.summary))
     event.add("url", url)
     return event
 
@@ -250,7 +253,7 @@ def catalogue_calendar(
     calendar = Calendar()
     calendar.add("prodid", "-//Talent//School of Health Innovation//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", as_single_line(name))
     for course in courses:
         url = course_url(course)
         for session in course.sessions:

@@ -32,6 +32,7 @@ from talent.courses.services import seats, waitlist
 from talent.errors import AlreadyDone, Conflict, NotAllowed, ValidationFailed
 from talent.extensions import db
 from talent.people.models import Organization, OrganizationKind, Role, User
+from talent.text import require_single_line
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ COURSE_FIELDS = (
     "offer_hours",
     "is_published",
 )
+
 SESSION_FIELDS = ("title", "starts_at", "ends_at", "location")
 
 
@@ -166,6 +168,7 @@ def save_course(
     actor: User, course: Course | None, details: CourseDetails, *, now: datetime
 ) -> Course:
     """Create a course, or change one; capacity never drops below the seats already taken."""
+    require_single_line(title=details.title, location=details.location)
     _check_details(details)
     creating = course is None
     if creating:
@@ -272,6 +275,7 @@ def save_session(
     now: datetime,
 ) -> CourseSession:
     """Add a session to a course, or move one; it must lie within the course's dates."""
+    require_single_line(title=title, location=location)
     if ends_at <= starts_at:
         raise ValidationFailed(_l("The session must end after it starts."), field="ends_at")
     zone = course.zone

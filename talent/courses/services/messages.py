@@ -14,6 +14,7 @@ from talent.courses.services.attendance import participants_query
 from talent.errors import ValidationFailed
 from talent.extensions import db
 from talent.people.models import User
+from talent.text import require_single_line
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ def message_participants(
     actor: User, course: Course, *, subject: str, body: str, key: str, now: datetime
 ) -> int:
     """Send a message to each participant once per ``key``; return how many it reaches."""
+    require_single_line(subject=subject)
     subject, body = subject.strip(), body.strip()
     if not subject:
         raise ValidationFailed(_l("Write a subject."), field="subject")

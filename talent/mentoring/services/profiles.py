@@ -27,6 +27,7 @@ from talent.mentoring.models import (
 )
 from talent.people.models import Organization, Role, RoleAssignment, User
 from talent.schools.models import Student
+from talent.text import require_single_line
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,7 @@ def save_mentor_profile(
     now: datetime,
 ) -> MentorProfile:
     """Create or update the mentor profile of a user who holds the mentor role."""
+    require_single_line(expertise=expertise, availability=availability)
     if Role.MENTOR not in user.roles:
         raise ValidationFailed(_l("Only a person with the mentor role can have a mentor profile."))
     if capacity is None or not 0 <= capacity <= MAX_CAPACITY:
@@ -266,6 +268,7 @@ def save_mentee_profile(
     now: datetime,
 ) -> MenteeProfile:
     """Create a mentee profile for a pupil or a researcher, or update the given one."""
+    require_single_line(interests=interests, contact_email=contact_email)
     creating = profile is None
     if creating:
         if (student is None) == (user is None):
@@ -385,6 +388,7 @@ def save_programme(
     now: datetime,
 ) -> MentoringProgramme:
     """Create or update a mentoring programme; its safeguarding lead must be a coordinator."""
+    require_single_line(name=name)
     if programme is not None:
         lock(programme)
     name = name.strip()

@@ -18,6 +18,7 @@ from talent.mentoring.models import Concern, ConcernNote, ConcernStatus, Pairing
 from talent.mentoring.services import reminders
 from talent.mentoring.services.pairings import pairing_options
 from talent.people.models import User
+from talent.text import require_single_line
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ def raise_concern(
     actor: User | None, pairing: Pairing, *, summary: str, details: str = "", now: datetime
 ) -> Concern:
     """Record a concern about a pairing and alert the programme's safeguarding lead."""
+    require_single_line(summary=summary)
     summary = _text(summary, field="summary", limit=200)
     details = _text(details, field="details", limit=10_000, required=False)
     lock(pairing)

@@ -28,6 +28,7 @@ from talent.mentoring.models import (
 from talent.mentoring.services import reminders
 from talent.mentoring.services.profiles import local_today
 from talent.people.models import User
+from talent.text import require_single_line
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ class SessionEntry:
 
 def add_goal(actor: User, pairing: Pairing, *, title: str, now: datetime) -> Goal:
     """Add a goal to an open pairing."""
+    require_single_line(title=title)
     title = " ".join((title or "").split())
     if not title:
         raise ValidationFailed(_l("Write the goal."), field="title")
@@ -288,6 +290,7 @@ def plan_session(
     now: datetime,
 ) -> PlannedSession:
     """Plan the next session; both calendars show it and both sides get a reminder."""
+    require_single_line(place=place)
     lock(pairing)
     if pairing.state is not PairingState.ACTIVE:
         raise InvalidState(_l("Sessions can be planned on active pairings only."))

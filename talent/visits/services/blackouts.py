@@ -14,6 +14,7 @@ from talent.errors import AlreadyDone, ValidationFailed
 from talent.extensions import db
 from talent.locking import Gone, lock
 from talent.people.models import Organization, OrganizationKind, User
+from talent.text import require_single_line
 from talent.visits.models import OPEN_VISIT_STATES, LabVisit, SchoolBlackout, VisitSlot
 from talent.visits.services.common import at_local, clean_text
 
@@ -32,6 +33,7 @@ def add_blackout(
     now: datetime,
 ) -> tuple[SchoolBlackout, list[LabVisit]]:
     """Add dates the school takes no visits; return it and the open visits that fall in them."""
+    require_single_line(reason=reason)
     if school is None or school.kind is not OrganizationKind.SCHOOL:
         raise ValidationFailed(_l("Choose a school."), field="school_id")
     reason = clean_text(

@@ -15,6 +15,7 @@ from talent.extensions import db
 from talent.locking import lock
 from talent.people.models import Role, User
 from talent.schools.models import SchoolClass
+from talent.text import require_single_line
 from talent.visits import reminders
 from talent.visits.models import (
     TOPIC_MAX,
@@ -46,6 +47,7 @@ def post_request(
     now: datetime,
 ) -> VisitRequest:
     """Post a request hosts can answer with a slot."""
+    require_single_line(topic=topic)
     if (
         teacher is None
         or not teacher.is_active

@@ -13,6 +13,7 @@ from talent.errors import Conflict, ValidationFailed
 from talent.extensions import db
 from talent.locking import lock
 from talent.people.models import Organization, OrganizationKind, User
+from talent.text import require_single_line
 from talent.visits.models import MAX_MINIMUM_AGE, MAX_SITE_CAPACITY, TEXT_MAX, LabSite
 from talent.visits.services.common import clean_text
 
@@ -66,6 +67,7 @@ def save_site(
     now: datetime,
 ) -> LabSite:
     """Create a site, or change one; the host organisation of a site never changes."""
+    require_single_line(name=name, address=address)
     if site is not None:
         lock(site)
     if site is None:

@@ -23,6 +23,7 @@ from talent.errors import AlreadyDone, ValidationFailed
 from talent.extensions import db
 from talent.locking import lock
 from talent.people.models import Organization, Role, RoleAssignment, User
+from talent.text import require_single_line
 from talent.visits.models import TOPIC_MAX, LabSite, VisitSlot
 from talent.visits.services import capacity as places
 from talent.visits.services.common import at_local, clean_text, platform_zone, show_day, show_span
@@ -50,6 +51,7 @@ class SlotPlan:
 
 
 def _check_plan(site: LabSite, plan: SlotPlan, *, now: datetime, zone: ZoneInfo) -> str:
+    require_single_line(topic=plan.topic)
     topic = clean_text(
         plan.topic, limit=TOPIC_MAX, field="topic", required=_l("Say what the visit is about.")
     )
@@ -224,6 +226,7 @@ def update_slot(
     now: datetime,
 ) -> VisitSlot:
     """Change a slot's topic, capacity or contact; its time stays (move the visits instead)."""
+    require_single_line(topic=topic)
     lock(slot)
     if slot.is_cancelled:
         raise ValidationFailed(_l("This slot is cancelled and cannot be changed."))
