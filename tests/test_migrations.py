@@ -172,3 +172,65 @@ def _value_for(column: sa.Column, connection):
     if isinstance(kind, sa.String | sa.Text):
         return "x"
     raise TypeError(f"no sample value for {column} of type {kind!r}")
+
+
+def test_the_single_line_migration_cleans_the_text_stored_before_the_rule(app, make):
+    """Rows written before the rule (here straight into the tables) come out of the upgrade
+    with one-line names and multi-line texts holding only line breaks and tabs."""
+    downgrade(revision="7a3e5c1d9b42")
+    nul = "" if db.engine.dialect.name == "postgresql" else "\x00"  # PostgreSQL cannot hold it
+    school = make.school("Ullern")
+    taken = make.organization("Cell lab Oslo")
+    clash = make.organization("Cell lab placeholder")
+    pupil = make.student(make.school_class(school, "2STA"), "Emma Hansen")
+    make.user(organization=school)
+    db.session.commit()
+    tables = db.metadata.tables
+    db.session.execute(
+        tables["users"].update().values(name=f"Kari\r\nBcc: evil@example.com\r\n\r\nbody{nul}")
+    )
+    db.session.execute(
+        tables["organizations"]
+        .update()
+        .where(tables["organizations"].c.id == clash.id)
+        .values(name="Cell lab\u2028Oslo", city="Oslo\x85\t")
+    )
+    db.session.execute(
+        tables["students"]
+        .update()
+        .where(tables["students"].c.id == pupil.id)
+        .values(name=f"Emma\x1b[31m {nul}Hansen\x7f")
+    )
+    db.session.execute(
+        tables["programmes"]
+        .insert()
+        .values(
+            name="Talent\ncamp",
+            description=f"First line\r\nSecond\tline\x07{nul}\rThird\u2029Fourth",
+            school_year=2026,
+            capacity=10,
+            places_taken=0,
+            created_at=NOW,
+        )
+    )
+    db.session.commit()
+
+    upgrade()
+
+    users = {row.name for row in db.session.execute(sa.select(tables["users"].c.name))}
+    assert users == {"Kari Bcc: evil@example.com body"}
+    organizations = dict(
+        db.session.execute(
+            sa.select(tables["organizations"].c.id, tables["organizations"].c.name)
+        ).all()
+    )
+    assert organizations[taken.id] == "Cell lab Oslo"
+    assert organizations[clash.id] == f"Cell lab Oslo ({clash.id})"  # the name is unique
+    city = db.session.scalar(
+        sa.select(tables["organizations"].c.city).where(tables["organizations"].c.id == clash.id)
+    )
+    assert city == "Oslo"
+    assert db.session.scalar(sa.select(tables["students"].c.name)) == "Emma [31m Hansen"
+    programme = db.session.execute(sa.select(tables["programmes"])).one()
+    assert programme.name == "Talent camp"
+    assert programme.description == "First line\nSecond\tline\nThird\nFourth"

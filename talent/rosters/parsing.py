@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
+from talent.text import is_single_line
 from talent.web.csv_export import unescape_cell
 
 FIELDS = (
@@ -225,7 +226,10 @@ class CheckedRow:
 
 
 def _has_control_characters(text: str) -> bool:
-    return any(unicodedata.category(char).startswith("C") for char in text)
+    """Control, format and unassigned characters, line breaks inside a quoted cell among them
+    (checked before spaces are collapsed, which would hide a line break)."""
+    text = text.strip()
+    return not is_single_line(text) or any(unicodedata.category(c).startswith("C") for c in text)
 
 
 def check_cells(cells: dict[str, str], *, today: date, school_name: str) -> CheckedRow:
@@ -239,7 +243,7 @@ def check_cells(cells: dict[str, str], *, today: date, school_name: str) -> Chec
         problems.append(("name_missing", {}))
     elif len(name) > NAME_MAX:
         problems.append(("name_too_long", {"max": NAME_MAX}))
-    elif _has_control_characters(name):
+    elif _has_control_characters(cells["name"]):
         problems.append(("name_bad_characters", {}))
     else:
         row.name = name
@@ -262,19 +266,26 @@ def check_cells(cells: dict[str, str], *, today: date, school_name: str) -> Chec
     class_name = " ".join(cells.get("class", "").split())
     if not class_name:
         problems.append(("class_missing", {}))
-    elif len(class_name) > CLASS_MAX or not CLASS_NAME_PATTERN.fullmatch(class_name):
+    elif (
+        len(class_name) > CLASS_MAX
+        or not CLASS_NAME_PATTERN.fullmatch(class_name)
+        or _has_control_characters(cells["class"])
+    ):
         problems.append(("class_invalid", {"value": class_name[:60]}))
     else:
         row.class_name = class_name
 
-    guardian = " ".join(cells.get("guardian_name", "").split())
+    raw_guardian = cells.get("guardian_name", "")
+    guardian = " ".join(raw_guardian.split())
     email = cells.get("guardian_email", "").strip().lower()
     phone = cells.get("guardian_phone", "").strip()
     if (email or phone) and not guardian:
         problems.append(("guardian_name_missing", {}))
-    if len(guardian) > NAME_MAX or _has_control_characters(guardian):
+    if len(guardian) > NAME_MAX or _has_control_characters(raw_guardian):
         problems.append(("guardian_name_invalid", {}))
-    if email and (len(email) > EMAIL_MAX or not EMAIL_PATTERN.match(email)):
+    if email and (
+        len(email) > EMAIL_MAX or not EMAIL_PATTERN.match(email) or _has_control_characters(email)
+    ):
         problems.append(("guardian_email_invalid", {"value": email[:80]}))
     if phone and (len(phone) > PHONE_MAX or not PHONE_PATTERN.match(phone)):
         problems.append(("guardian_phone_invalid", {"value": phone[:60]}))

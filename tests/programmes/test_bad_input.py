@@ -113,4 +113,6 @@ def test_a_nul_in_a_name_is_explained(client, login, world):
     response = client.post(
         f"/pupils/{world['pupil']}/guardians/new", data={"name": NUL, "email": ""}
     )
-    assert "The text contains characters that cannot be used." in response.get_data(as_text=True)
+    assert "Write this on one line, without line breaks, tabs or other control characters." in (
+        response.get_data(as_text=True)
+    )

@@ -131,6 +131,16 @@ def _codes(**cells):
         ({"name": "  "}, ["name_missing"]),
         ({"name": "x" * 201}, ["name_too_long"]),
         ({"name": "Emma\x07"}, ["name_bad_characters"]),
+        # A quoted cell may hold a line break: refused, not folded into a space.
+        ({"name": "Emma\r\nBcc: evil@example.com"}, ["name_bad_characters"]),
+        ({"name": "Emma\u2028Hansen"}, ["name_bad_characters"]),
+        ({"name": "Emma\tHansen"}, ["name_bad_characters"]),
+        ({"class": "2\nSTA"}, ["class_invalid"]),
+        ({"guardian_name": "Kari\nNordmann"}, ["guardian_name_invalid"]),
+        (
+            {"guardian_name": "Kari", "guardian_email": "kari@exa\x85mple.no"},
+            ["guardian_email_invalid"],
+        ),
         ({"birth_date": "17.05.2030"}, ["birth_date_future"]),
         ({"birth_date": "17.05.1950"}, ["birth_date_age"]),
         ({"class": ""}, ["class_missing"]),
@@ -145,6 +155,16 @@ def _codes(**cells):
 )
 def test_cells(cells, codes):
     assert _codes(**cells) == codes
+
+
+def test_a_line_break_inside_a_quoted_name_is_a_problem_line_not_a_pupil():
+    roster = read_roster(
+        b'name,birth date,class\n"Emma\r\nBcc: evil@example.com",2010-05-17,2STA\n'
+    )
+    ((_, cells),) = roster.rows
+    assert [code for code, _ in check_cells(cells, today=TODAY, school_name="Ullern").problems] == [
+        "name_bad_characters"
+    ]
 
 
 def test_extra_cells_after_the_header_are_flagged():
