@@ -8,7 +8,7 @@ from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation
 
 from talent.errors import AlreadyDone, DomainError
 from talent.extensions import db
@@ -25,7 +25,7 @@ def strip_text(value):
 
 def _single_line(form, field) -> None:
     if field.data and not is_single_line(field.data):
-        raise ValidationError(ONE_LINE)
+        raise StopValidation(ONE_LINE)
 
 
 def _lines(value):
