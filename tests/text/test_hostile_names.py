@@ -144,7 +144,7 @@ def test_a_service_refuses_a_line_break_in_a_one_line_field(app, service, field)
 
 @pytest.mark.parametrize("field", ["title", "location"])
 def test_saving_a_course_refuses_a_line_break(app, field):
-    details = SimpleNamespace(title="Immunology", location="", **{field: HOSTILE})
+    details = SimpleNamespace(**({"title": "Immunology", "location": ""} | {field: HOSTILE}))
     with pytest.raises(ValidationFailed) as refused:
         courses.save_course(None, None, details, now=NOW)
     assert refused.value.field == field
@@ -153,5 +153,5 @@ def test_saving_a_course_refuses_a_line_break(app, field):
 def test_publishing_slots_refuses_a_line_break_in_the_topic(app):
     plan = slots.SlotPlan(first_day=None, start=None, end=None, capacity=None, topic=HOSTILE)
     with pytest.raises(ValidationFailed) as refused:
-        _call(slots.publish_slots, plan=plan)
+        _call(slots.publish_slots, site=SimpleNamespace(is_active=True), plan=plan)
     assert refused.value.field == "topic"
