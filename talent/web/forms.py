@@ -24,7 +24,7 @@ def strip_text(value):
 
 
 def _single_line(form, field) -> None:
-    if field.data and not is_single_line(field.data):
+    if isinstance(field.data, str) and not is_single_line(field.data):
         raise StopValidation(ONE_LINE)
 
 
