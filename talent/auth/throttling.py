@@ -120,8 +120,8 @@ def _address_wait(address: str, *, now: datetime, limits: Mapping) -> timedelta:
 
 
 def _wait_in_words(wait: timedelta) -> LazyString:
-    """ "12 seconds", "4 minutes", in the reader's language; rounded up, never promising too
-    short a wait."""
+    """The wait as the reader's language says it ("12 seconds", "5 minutes"), rounded up so it
+    never promises too short a wait."""
     seconds = math.ceil(wait.total_seconds())
     rounded = (
         timedelta(seconds=seconds) if seconds < 60 else timedelta(minutes=math.ceil(seconds / 60))
