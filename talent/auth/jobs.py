@@ -1,4 +1,5 @@
-"""Scheduled upkeep of logins: deleting sessions that expired from inactivity."""
+"""Scheduled upkeep of logins: deleting sessions that expired from inactivity and old login
+attempts."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime
 from flask import current_app
 
 from talent.auth.login_sessions import delete_expired_sessions
+from talent.auth.services import prune_login_attempts
 from talent.extensions import db
 
 
@@ -19,4 +21,15 @@ def delete_expired_logins(now: datetime) -> int:
     return deleted
 
 
-SCHEDULED = (("auth-delete-expired-logins", delete_expired_logins, 60 * 60),)
+def delete_old_login_attempts(now: datetime) -> int:
+    """Delete login attempts (e-mail and IP address) older than TALENT_LOGIN_ATTEMPT_DAYS;
+    return how many."""
+    deleted = prune_login_attempts(now=now, keep_days=current_app.config["LOGIN_ATTEMPT_DAYS"])
+    db.session.commit()
+    return deleted
+
+
+SCHEDULED = (
+    ("auth-delete-expired-logins", delete_expired_logins, 60 * 60),
+    ("auth-delete-old-login-attempts", delete_old_login_attempts, 60 * 60),
+)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -11,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from talent.audit.services import record_event, snapshot
 from talent.auth.models import LoginAttempt
 from talent.auth.passwords import hash_password, verify_password
+from talent.auth.throttling import lock_attempts_on, refuse_if_throttled
 from talent.errors import AlreadyDone, NotAllowed, ValidationFailed
 from talent.extensions import db
 from talent.i18n import is_timezone
@@ -18,13 +18,11 @@ from talent.locking import lock
 from talent.people.models import User
 from talent.text import require_single_line
 
-log = logging.getLogger(__name__)
-
 LANGUAGES = ("nb", "en")
 
 
 class LoginRefused(NotAllowed):
-    """Wrong credentials, an inactive account or too many attempts: one message for all."""
+    """Wrong credentials or an inactive account: one message for all."""
 
 
 def normalize_email(email: str) -> str:
@@ -35,43 +33,23 @@ def user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
 
 
-def _recent_failures(column, value: str, since: datetime) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(LoginAttempt)
-        .where(column == value, LoginAttempt.attempted_at >= since, ~LoginAttempt.succeeded)
-    )
-
-
 def authenticate(email: str, password: str, *, address: str, now: datetime, limits) -> User:
-    """Return the active user with these credentials, recording the attempt either way.
+    """Return the active user with these credentials; record the attempt unless it must wait.
 
-    ``limits`` holds LOGIN_MAX_FAILURES_PER_ACCOUNT, LOGIN_MAX_FAILURES_PER_ADDRESS and
-    LOGIN_LOCKOUT_MINUTES. Refusals share one message so nothing reveals which accounts exist.
+    ``limits`` holds the LOGIN_* settings (talent/auth/throttling.py). A try that must wait
+    raises LoginThrottled before the password is checked and is not recorded; every other
+    refusal shares one message, so nothing reveals which accounts exist.
     """
     email = normalize_email(email)[:254]
-    since = now - timedelta(minutes=limits["LOGIN_LOCKOUT_MINUTES"])
-    throttled = (
-        _recent_failures(LoginAttempt.email, email, since)
-        >= limits["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        or _recent_failures(LoginAttempt.address, address, since)
-        >= limits["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    )
+    address = address[:64]
+    lock_attempts_on(email)
+    refuse_if_throttled(email, address, now=now, limits=limits)
     user = user_by_email(email)
     valid = verify_password(user.password_hash if user else None, password)
-    succeeded = bool(valid and user.is_active and not throttled)
+    succeeded = bool(valid and user.is_active)
     db.session.add(
-        LoginAttempt(email=email, address=address[:64], succeeded=succeeded, attempted_at=now)
+        LoginAttempt(email=email, address=address, succeeded=succeeded, attempted_at=now)
     )
-    if throttled:
-        log.warning("login throttled for %s from %s", email, address)
-        raise LoginRefused(
-            _l(
-                "Too many failed attempts. Wait %(minutes)d minutes and try again,"
-                " or reset your password.",
-                minutes=limits["LOGIN_LOCKOUT_MINUTES"],
-            )
-        )
     if not succeeded:
         raise LoginRefused(_l("Wrong e-mail or password, or the account is not active."))
     user.last_login_at = now
@@ -120,7 +98,7 @@ def update_profile(actor: User, *, name: str, language: str, timezone: str, now:
     )
 
 
-def prune_login_attempts(*, now: datetime, keep_days: int = 30) -> int:
+def prune_login_attempts(*, now: datetime, keep_days: int) -> int:
     """Delete login attempts older than ``keep_days``; they only matter for throttling."""
     result = db.session.execute(
         sa.delete(LoginAttempt).where(LoginAttempt.attempted_at < now - timedelta(days=keep_days))

@@ -40,6 +40,7 @@ from talent.auth.services import (
     user_by_email,
 )
 from talent.auth.session import sign_in, sign_out
+from talent.auth.throttling import LoginThrottled
 from talent.db import utcnow
 from talent.errors import AlreadyDone, DomainError
 from talent.extensions import db
@@ -72,6 +73,8 @@ def login():
                 now=utcnow(),
                 limits=current_app.config,
             )
+        except LoginThrottled as throttled:
+            flash(str(throttled.message), "danger")
         except LoginRefused as refused:
             db.session.commit()  # keep the failed attempt: it is what throttling counts
             flash(str(refused.message), "danger")
