@@ -30,9 +30,11 @@ PASSWORD_RESET = "account.password_reset"  # noqa: S105 - a kind's name, not a s
 RESET_WINDOW_MINUTES = 10
 
 
-def _signed(purpose: str, endpoint: str, still_wanted):
+def _signed(purpose: str, endpoint: str):
+    """A link for the account as it is now; none for a row to an address without one."""
+
     def link(_notification, user: User | None):
-        if user is None or not still_wanted(user):
+        if user is None:
             return None
         secret = current_app.config["SECRET_KEY"]
         return endpoint, {"token": tokens.make_link_token(secret, purpose, user)}
@@ -81,9 +83,7 @@ register_kind(
         body=_invitation_body,
         subject_model=User,
         is_relevant=lambda user: not user.has_password,
-        signed_link=_signed(
-            tokens.INVITATION, "auth.accept_invitation", lambda user: not user.has_password
-        ),
+        signed_link=_signed(tokens.INVITATION, "auth.accept_invitation"),
     )
 )
 register_kind(
@@ -94,7 +94,7 @@ register_kind(
         subject=_l("Reset your Talent password"),
         body=_reset_body,
         subject_model=User,
-        signed_link=_signed(tokens.PASSWORD_RESET, "auth.reset_password", lambda user: True),
+        signed_link=_signed(tokens.PASSWORD_RESET, "auth.reset_password"),
     )
 )
 
