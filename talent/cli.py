@@ -34,10 +34,10 @@ def create_admin(email: str, name: str, password: str) -> None:
     from talent.errors import DomainError
     from talent.extensions import db
     from talent.people.models import Role
-    from talent.people.services import invite_user
+    from talent.people.services import create_account
 
     try:
-        user = invite_user(
+        user = create_account(
             None, email=email, name=name, roles={Role.ADMIN}, organization=None, now=utcnow()
         )
         set_password(user, password, now=utcnow())

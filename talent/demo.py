@@ -12,7 +12,7 @@ from talent.db import utcnow
 from talent.extensions import db
 from talent.generate import Anchors, cheap_password_hash, generate
 from talent.people.models import Organization, OrganizationKind, Role
-from talent.people.services import invite_user, save_organization
+from talent.people.services import create_account, save_organization
 
 CLUSTER = "Oslo Cancer Cluster"
 ULLERN = "Ullern videregående skole"
@@ -71,7 +71,7 @@ def seed(*, password: str, now: datetime | None = None) -> bool:
     }
     users = {}
     for role, email, name, org_name in ACCOUNTS:
-        user = invite_user(
+        user = create_account(
             None,
             email=email,
             name=name,

@@ -360,7 +360,7 @@ def build_world(make) -> SimpleNamespace:
     )
     db.session.add(w.consent)
     db.session.flush()
-    w.consent_token = consent_links.make_token(w.linked_guardian, teacher)
+    w.consent_token = consent_links.make_token(w.linked_guardian, teacher.id)
 
     # A talent programme of the school with the pupil as an applicant ---------------------------
     w.programme = Programme(

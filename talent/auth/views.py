@@ -29,7 +29,7 @@ from talent.auth.forms import (
     SetPasswordForm,
 )
 from talent.auth.guards import permission_required, public
-from talent.auth.links import send_account_link
+from talent.auth.links import send_password_reset
 from talent.auth.login_sessions import active_sessions, describe_device, end_other_sessions
 from talent.auth.services import (
     LoginRefused,
@@ -37,7 +37,6 @@ from talent.auth.services import (
     change_password,
     set_password,
     update_profile,
-    user_by_email,
 )
 from talent.auth.session import sign_in, sign_out
 from talent.auth.throttling import LoginThrottled
@@ -107,9 +106,8 @@ def forgot_password():
     """Send a reset link; the answer is the same whether or not the address has an account."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = user_by_email(form.email.data)
-        if user is not None and user.is_active and user.has_password:
-            send_account_link(user, tokens.PASSWORD_RESET)
+        send_password_reset(form.email.data, now=utcnow())
+        db.session.commit()
         flash(
             gettext(
                 "If the address has an account, a reset link is on its way. "

@@ -2,17 +2,17 @@
 
 A link carries the guardian's id and link nonce; it expires after TALENT_CONSENT_LINK_DAYS and
 stops working when the guardian's e-mail changes or the guardian is removed. It may be used
-more than once while valid, so a guardian can change their mind.
+more than once while valid, so a guardian can change their mind. The e-mail is a ledger row;
+the scheduler signs the link when it writes the e-mail, so no link is stored and its days
+count from then.
 """
 
 from __future__ import annotations
 
 import hmac
-import logging
 from datetime import datetime, timedelta
 
-from flask import current_app, flash, render_template, url_for
-from flask_babel import force_locale, gettext
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -21,13 +21,14 @@ from talent.consents.models import Guardian
 from talent.errors import AlreadyDone, InvalidState, ValidationFailed
 from talent.extensions import db
 from talent.locking import lock
-from talent.mail import build_message, send_message
 from talent.people.models import User
 from talent.privacy.settings import int_setting
-
-log = logging.getLogger(__name__)
+from talent.reminders import services as engine
+from talent.reminders.kinds import Kind, register_kind
+from talent.reminders.models import Category
 
 SALT = "talent-guardian-consent"
+GUARDIAN_LINK = "consents.guardian_link"
 #: A second link within this time is the same click again, not a request for a new e-mail.
 RESEND_PAUSE = timedelta(minutes=1)
 
@@ -36,14 +37,9 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
 
-def make_token(guardian: Guardian, sender: User | None) -> str:
-    payload = {"g": guardian.id, "n": guardian.link_nonce, "s": sender.id if sender else None}
+def make_token(guardian: Guardian, sender_id: int | None) -> str:
+    payload = {"g": guardian.id, "n": guardian.link_nonce, "s": sender_id}
     return _serializer().dumps(payload)
-
-
-def link_for(guardian: Guardian, sender: User | None) -> str:
-    token = make_token(guardian, sender)
-    return current_app.config["BASE_URL"].rstrip("/") + url_for("consents.answer", token=token)
 
 
 def open_token(token: str) -> tuple[Guardian, User | None]:
@@ -74,8 +70,51 @@ def open_token(token: str) -> tuple[Guardian, User | None]:
     return guardian, sender
 
 
-def prepare_link(actor: User, guardian: Guardian, *, now: datetime) -> None:
-    """Check a link can be sent to the guardian and note that it was; e-mail after commit."""
+def _signed_link(notification, guardian: Guardian | None):
+    """The link, signed when the e-mail is written; none if the guardian's address (and so
+    their link nonce) changed since the e-mail was asked for."""
+    if guardian is None or guardian.link_nonce != notification.context.get("nonce"):
+        return None
+    return "consents.answer", {"token": make_token(guardian, notification.context.get("sender_id"))}
+
+
+def _body(values) -> str:
+    days = int_setting("CONSENT_LINK_DAYS")
+    paragraphs = [
+        _l(
+            "%(school)s asks for your consent for %(pupil)s to take part in the talent "
+            "programme of the oncology innovation cluster: the programme itself, lab visits, "
+            "photos and media, and keeping the data needed to run it.",
+            school=values.get("school", ""),
+            pupil=values.get("pupil", ""),
+        ),
+        _l(
+            "Open the link below to answer; you need no account. It works for %(days)d days, "
+            "and you can also use it to withdraw a consent.",
+            days=days,
+        ),
+    ]
+    if values.get("sender"):
+        paragraphs.append(_l("Sent on behalf of %(name)s.", name=values["sender"]))
+    return "\n\n".join(str(paragraph) for paragraph in paragraphs)
+
+
+register_kind(
+    Kind(
+        GUARDIAN_LINK,
+        Category.PROGRAMMES,
+        label=_l("Consent link to a guardian"),
+        subject=lambda values: _l("Consent for %(name)s", name=values.get("pupil", "")),
+        body=_body,
+        subject_model=Guardian,
+        is_relevant=lambda guardian: guardian.student.erased_at is None,
+        signed_link=_signed_link,
+    )
+)
+
+
+def send_link(actor: User, guardian: Guardian, *, now: datetime) -> None:
+    """E-mail the guardian a link to give or withdraw consents (through the ledger)."""
     lock(guardian)
     if guardian.link_sent_at is not None and now - guardian.link_sent_at < RESEND_PAUSE:
         raise AlreadyDone(
@@ -85,6 +124,21 @@ def prepare_link(actor: User, guardian: Guardian, *, now: datetime) -> None:
         raise InvalidState(_l("%(name)s has no e-mail address; add one first.", name=guardian.name))
     guardian.link_sent_at = now
     db.session.flush()
+    engine.notify_address(
+        guardian.email,
+        guardian.name,
+        GUARDIAN_LINK,
+        guardian,
+        now=now,
+        context={
+            "pupil": guardian.student.name,
+            "school": guardian.student.school.name,
+            "sender": actor.name,
+            "sender_id": actor.id,
+            "nonce": guardian.link_nonce,
+        },
+        discriminator=now.isoformat(),
+    )
     record_event(
         actor,
         "guardian.send_link",
@@ -92,31 +146,3 @@ def prepare_link(actor: User, guardian: Guardian, *, now: datetime) -> None:
         now=now,
         label=f"{guardian.name} ({guardian.student.name})",
     )
-
-
-def send_link(guardian: Guardian, sender: User) -> bool:
-    """E-mail the consent link; call after commit. False (and a warning) if mail failed."""
-    link = link_for(guardian, sender)
-    days = int_setting("CONSENT_LINK_DAYS")
-    context = {
-        "guardian": guardian,
-        "student": guardian.student,
-        "link": link,
-        "days": days,
-        "sender": sender,
-    }
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        message = build_message(
-            sender=current_app.config["MAIL_SENDER"],
-            recipient=guardian.email,
-            subject=gettext("Consent for %(name)s", name=guardian.student.name),
-            text=render_template("consents/email_link.txt", **context),
-            html=render_template("consents/email_link.html", **context),
-        )
-    try:
-        send_message(current_app.config, message)
-    except OSError:
-        log.exception("could not send consent link to guardian %s", guardian.id)
-        flash(gettext("The e-mail could not be sent just now. Try again in a while."), "warning")
-        return False
-    return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -24,7 +24,6 @@ from talent.errors import DomainError
 from talent.extensions import db
 from talent.schools.models import Student
 from talent.web.actions import act
-from talent.web.forms import show_error_on_form
 
 log = logging.getLogger(__name__)
 
@@ -150,17 +149,12 @@ def delete_guardian(guardian_id: int):
 def send_link(guardian_id: int):
     """E-mail the guardian a signed link to give or withdraw consents."""
     guardian = _load(Guardian, guardian_id)
-    try:
-        links.prepare_link(current_user, guardian, now=utcnow())
-    except DomainError as error:
-        show_error_on_form(None, error)
-        return _back(guardian.student)
-    db.session.commit()
-    if links.send_link(guardian, current_user):
-        flash(
-            gettext("A consent link is on its way to %(email)s.", email=guardian.email), "success"
-        )
-    return _back(guardian.student)
+    then = url_for("consents.pupil", student_id=guardian.student_id)
+    return act(
+        lambda: links.send_link(current_user, guardian, now=utcnow()),
+        success=gettext("A consent link is on its way to %(email)s.", email=guardian.email),
+        then=then,
+    ) or redirect(then)
 
 
 @bp.route("/pupils/<int:student_id>/consents/new", methods=["GET", "POST"])

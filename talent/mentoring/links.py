@@ -1,26 +1,21 @@
 """Signed links for mentees without an account: confirming a logged session and giving
 feedback. A link names the session (or pairing and stage) and its mentee; it expires after
 LINK_DAYS and is harmless to reuse: a confirmed session stays confirmed, feedback is taken once.
-The feedback link goes out through the delivery ledger (talent.mentoring.services.reminders),
-which makes it when it writes the e-mail.
+Both go out through the delivery ledger (talent.mentoring.services.reminders), which makes the
+link when it writes the e-mail.
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
-from flask import current_app, has_request_context, render_template, url_for
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from talent.errors import ValidationFailed
 from talent.extensions import db
-from talent.mail import build_message, send_message
 from talent.mentoring.models import FeedbackStage, MentoringSession, Pairing
-
-log = logging.getLogger(__name__)
 
 CONFIRM = "mentoring-confirm"
 FEEDBACK = "mentoring-feedback"
@@ -73,6 +68,15 @@ def _feedback_token(secret_key: str, pairing_id: int, mentee_id: int, stage: str
     return _serializer(secret_key, FEEDBACK).dumps({"p": pairing_id, "st": stage, "m": mentee_id})
 
 
+def confirm_link_target(_notification, session: MentoringSession | None) -> tuple[str, dict] | None:
+    """Where a pupil without an account confirms a session: a signed link, made when the
+    e-mail is written; none once the session is confirmed or gone."""
+    if session is None or session.confirmed_at is not None:
+        return None
+    token = make_confirm_token(current_app.config["SECRET_KEY"], session)
+    return "mentoring.confirm_by_link", {"token": token}
+
+
 def feedback_link_target(notification) -> tuple[str, dict]:
     """Where a feedback request leads a pupil without an account: a signed link, made when the
     e-mail is written, so that it runs LINK_DAYS from then and is never stored."""
@@ -98,53 +102,3 @@ def feedback_from_token(
     if pairing is None or pairing.mentee_id != payload.get("m"):
         raise ValidationFailed(_l("This pairing no longer exists."))
     return pairing, stage
-
-
-def _absolute_url(endpoint: str, **values) -> str:
-    if has_request_context():
-        path = url_for(endpoint, **values)
-    else:
-        with current_app.test_request_context():
-            path = url_for(endpoint, **values)
-    return current_app.config["BASE_URL"].rstrip("/") + path
-
-
-def _send(recipient: str, language: str, subject, template: str, **context) -> None:
-    with force_locale(language):
-        message = build_message(
-            sender=current_app.config["MAIL_SENDER"],
-            recipient=recipient,
-            subject=str(subject),
-            text=render_template(f"mentoring/email/{template}.txt", **context),
-            html=render_template(f"mentoring/email/{template}.html", **context),
-        )
-    send_message(current_app.config, message)
-
-
-def send_confirmation_request(session: MentoringSession) -> bool:
-    """E-mail a mentee without an account a link to confirm a logged session; call after
-    commit. Mentees with an account are asked in the app (through the reminder engine)."""
-    pairing = session.pairing
-    recipient = pairing.mentee.contact_email
-    if pairing.mentee.account_id is not None:
-        return True
-    if not recipient:
-        log.info("mentee of pairing %s has no e-mail; session %s", pairing.id, session.id)
-        return False
-    token = make_confirm_token(current_app.config["SECRET_KEY"], session)
-    link = _absolute_url("mentoring.confirm_by_link", token=token)
-    try:
-        _send(
-            recipient,
-            current_app.config["BABEL_DEFAULT_LOCALE"],
-            _l("Please confirm your mentoring session"),
-            "confirm_session",
-            session=session,
-            pairing=pairing,
-            link=link,
-            days=LINK_DAYS,
-        )
-    except OSError:
-        log.exception("could not send confirmation link for session %s", session.id)
-        return False
-    return True

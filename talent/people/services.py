@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from talent.audit.services import record_event, snapshot
+from talent.auth.links import send_invitation
 from talent.auth.services import normalize_email, user_by_email
 from talent.errors import AlreadyDone, Conflict, InvalidState, NotAllowed, ValidationFailed
 from talent.extensions import db
@@ -87,7 +88,7 @@ def _set_roles(user: User, roles: Iterable[Role]) -> bool:
     return True
 
 
-def invite_user(
+def create_account(
     actor: User | None,
     *,
     email: str,
@@ -97,7 +98,7 @@ def invite_user(
     language: str = "nb",
     now: datetime,
 ) -> User:
-    """Create an account without a password; the caller sends the invitation link."""
+    """Create an account without a password (``invite_user`` also e-mails the invitation)."""
     require_single_line(email=email, name=name)
     roles = set(roles)
     if actor is not None:
@@ -125,8 +126,32 @@ def invite_user(
     return user
 
 
+def invite_user(
+    actor: User,
+    *,
+    email: str,
+    name: str,
+    roles: Iterable[Role],
+    organization: Organization | None,
+    language: str = "nb",
+    now: datetime,
+) -> User:
+    """Create an account and e-mail its invitation link (through the ledger)."""
+    user = create_account(
+        actor,
+        email=email,
+        name=name,
+        roles=roles,
+        organization=organization,
+        language=language,
+        now=now,
+    )
+    send_invitation(user, now=now)
+    return user
+
+
 def reissue_invitation(actor: User, user: User, *, now: datetime) -> None:
-    """Make earlier invitation links void; the caller sends a fresh one."""
+    """Make earlier invitation links void and e-mail a fresh one."""
     lock(user)
     if user.has_password:
         raise Conflict(_l("This person has already accepted the invitation."))
@@ -136,6 +161,7 @@ def reissue_invitation(actor: User, user: User, *, now: datetime) -> None:
     user.invited_at = now
     db.session.flush()
     record_event(actor, "user.reinvite", user, now=now, label=user.email)
+    send_invitation(user, now=now)
 
 
 def update_user(

@@ -8,9 +8,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from talent.auth import policy, tokens
+from talent.auth import policy
 from talent.auth.guards import permission_required
-from talent.auth.links import send_account_link
 from talent.auth.session import sign_in
 from talent.db import utcnow
 from talent.errors import DomainError
@@ -156,8 +155,10 @@ def invite():
             show_error_on_form(form, error)
         else:
             db.session.commit()
-            send_account_link(user, tokens.INVITATION)
-            flash(gettext("%(name)s is invited.", name=user.name), "success")
+            flash(
+                gettext("%(name)s is invited; the e-mail is on its way.", name=user.name),
+                "success",
+            )
             return redirect(url_for("people.edit_user", user_id=user.id))
     return render_template("people/user_form.html", form=form, user=None)
 
@@ -201,19 +202,15 @@ def edit_user(user_id: int):
     return render_template("people/user_form.html", form=form, user=user)
 
 
-def _account_action(user_id: int, change, message: str, *, send_invitation: bool = False):
+def _account_action(user_id: int, change, message: str):
     """Run one service on a user, commit, tell the user and go back to the user's page."""
     user = _managed_user(user_id)
     then = url_for("people.edit_user", user_id=user_id)
-    changed: list[bool] = []
-
-    def run():
-        change(current_user, user, now=utcnow())
-        changed.append(True)
-
-    done = act(run, success=message % {"name": user.name, "email": user.email}, then=then)
-    if changed and send_invitation:
-        send_account_link(user, tokens.INVITATION)
+    done = act(
+        lambda: change(current_user, user, now=utcnow()),
+        success=message % {"name": user.name, "email": user.email},
+        then=then,
+    )
     return done or redirect(then)
 
 
@@ -224,8 +221,7 @@ def reinvite(user_id: int):
     return _account_action(
         user_id,
         services.reissue_invitation,
-        gettext("A new invitation is made for %(name)s; earlier links no longer work."),
-        send_invitation=True,
+        gettext("A new invitation is on its way to %(name)s; earlier links no longer work."),
     )
 
 

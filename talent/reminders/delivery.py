@@ -220,7 +220,7 @@ def _deliver(
             item,
             words,
             sender=current_app.config["MAIL_SENDER"],
-            link=absolute_link(kind, item, adapter),
+            link=absolute_link(delivery.link, adapter),
             # Someone without an account has no preferences to choose.
             preferences_link=preferences_link if item.recipient_id is not None else None,
         )

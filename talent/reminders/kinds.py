@@ -45,6 +45,12 @@ class Kind:
     subject_model: type | None = None
     #: Whether the object still wants this message (e.g. the visit is not cancelled).
     is_relevant: Callable[[Any], bool] | None = None
+    #: For a message that carries a signed token (an invitation, a password reset, a consent
+    #: link): where it leads, made at delivery from the row and the current state of its
+    #: subject, so that no token is ever stored and its validity counts from delivery. None
+    #: when the link can no longer be made (the row is then skipped). Such a message goes by
+    #: e-mail only: a token in an inbox would outlive its use.
+    signed_link: Callable[[Any, Any], LinkTarget] | None = None
 
     def render_subject(self, values: dict[str, Any]) -> str:
         return _fill(self.subject, values)

@@ -8,14 +8,31 @@ import contextlib
 import logging
 import smtplib
 import socket
+import ssl
 from email.utils import parseaddr
 
-from talent.mail import open_connection
 from talent.reminders.mime import OutgoingMail
 
 log = logging.getLogger(__name__)
 
 SECURITY_MODES = ("starttls", "ssl", "none")
+
+
+def open_connection(config) -> smtplib.SMTP:
+    """Connect and log in to the configured SMTP server."""
+    host, port, timeout = config["SMTP_HOST"], config["SMTP_PORT"], config["SMTP_TIMEOUT"]
+    security = config["SMTP_SECURITY"]
+    if security == "ssl":
+        connection = smtplib.SMTP_SSL(
+            host, port, timeout=timeout, context=ssl.create_default_context()
+        )
+    else:
+        connection = smtplib.SMTP(host, port, timeout=timeout)
+        if security == "starttls":
+            connection.starttls(context=ssl.create_default_context())
+    if config.get("SMTP_USER"):
+        connection.login(config["SMTP_USER"], config["SMTP_PASSWORD"] or "")
+    return connection
 
 
 class DeliveryError(Exception):

@@ -1,8 +1,8 @@
 """Composing reminder e-mails quickly enough for bulk sending.
 
-``talent.mail.build_message`` uses the ``email`` package's message objects, which parse every
-header they are given and fold every header again when flattened; for thousands of reminders
-that costs several times the SMTP exchange itself. A reminder always has the same shape, so it
+The ``email`` package's message objects parse every header they are given and fold every
+header again when flattened; for thousands of reminders that costs several times the SMTP
+exchange itself. A reminder always has the same shape, so it
 is written out directly: multipart/alternative with a UTF-8 text part and a UTF-8 HTML part,
 base64 bodies, RFC 2047 encoded headers, CRLF line ends, ready for ``smtplib.sendmail``.
 

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from talent.extensions import db
 from talent.people.models import User
-from talent.reminders.kinds import Kind, get_kind
+from talent.reminders.kinds import Kind, LinkTarget, get_kind
 from talent.reminders.ledger import Outcome
 from talent.reminders.models import (
     MANDATORY_CATEGORIES,
@@ -63,6 +63,8 @@ class Delivery:
     email: bool
     inbox: bool
     note: str = ""
+    #: Where the message leads (endpoint and arguments), decided with the row.
+    link: LinkTarget = None
 
 
 _N, _U = Notification, User
@@ -156,6 +158,7 @@ def plan(item: Item, off: set, subjects: dict, now: datetime) -> Outcome | Deliv
     if item.relevant_until is not None and item.relevant_until <= now:
         log.info("notification %s is late: its event has started", item.id)
         return Outcome(item.id, NotificationState.SKIPPED, "The event had already started.")
+    obj = None
     if kind.subject_model is not None and item.subject_id is not None:
         obj = subjects.get((kind.subject_model.__name__, item.subject_id))
         if obj is None:
@@ -166,15 +169,30 @@ def plan(item: Item, off: set, subjects: dict, now: datetime) -> Outcome | Deliv
         if kind.is_relevant is not None and not kind.is_relevant(obj):
             log.info("notification %s no longer applies", item.id)
             return Outcome(item.id, NotificationState.SKIPPED, "It no longer applies.")
-    return _channels(item, kind, off)
+    if kind.signed_link is None:
+        return _channels(item, kind, off, kind.link_for(item))
+    link = kind.signed_link(item, obj)
+    if link is None:
+        log.info("notification %s: its link can no longer be made", item.id)
+        return Outcome(
+            item.id,
+            NotificationState.SKIPPED,
+            "No link was made: the account, person or record it is for does not exist (or no "
+            "longer has an active account), or has changed since.",
+        )
+    return _email_only(item, kind, link)
 
 
-def _channels(item: Item, kind: Kind, off: set) -> Outcome | Delivery:
+def _email_only(item: Item, kind: Kind, link: LinkTarget) -> Outcome | Delivery:
+    if not _ADDRESS.match(item.recipient_email):
+        log.warning("notification %s: no usable e-mail address", item.id)
+        return Outcome(item.id, NotificationState.FAILED, "No usable e-mail address.")
+    return Delivery(item, kind, email=True, inbox=False, link=link)
+
+
+def _channels(item: Item, kind: Kind, off: set, link: LinkTarget) -> Outcome | Delivery:
     if item.recipient_id is None:
-        if not _ADDRESS.match(item.recipient_email):
-            log.warning("notification %s: no usable e-mail address", item.id)
-            return Outcome(item.id, NotificationState.FAILED, "No usable e-mail address.")
-        return Delivery(item, kind, email=True, inbox=False)
+        return _email_only(item, kind, link)
     mandatory = kind.category in MANDATORY_CATEGORIES
     category = kind.category.value
     inbox = mandatory or (item.recipient_id, category, Channel.IN_APP.value) not in off
@@ -190,4 +208,4 @@ def _channels(item: Item, kind: Kind, off: set) -> Outcome | Delivery:
             NotificationState.SKIPPED,
             f"The recipient switched off {category} notifications.",
         )
-    return Delivery(item, kind, email, inbox, note)
+    return Delivery(item, kind, email, inbox, note, link)

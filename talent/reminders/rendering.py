@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import gettext
 from werkzeug.routing import BuildError, MapAdapter
 
-from talent.reminders.kinds import Kind
+from talent.reminders.kinds import Kind, LinkTarget
 from talent.reminders.mime import OutgoingMail, compose
 
 DEFAULT_ZONE = "Europe/Oslo"
@@ -98,8 +98,7 @@ def url_adapter(url_map, base_url: str) -> MapAdapter:
     )
 
 
-def absolute_link(kind: Kind, item: Any, adapter: MapAdapter) -> str | None:
-    target = kind.link_for(item)
+def absolute_link(target: LinkTarget, adapter: MapAdapter) -> str | None:
     if target is None:
         return None
     endpoint, arguments = target

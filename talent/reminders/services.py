@@ -232,6 +232,18 @@ def notify(
     )
 
 
+def last_written(subject: Any, kind: str) -> datetime | None:
+    """When a notice of this kind about this object was last written (to pause a resend)."""
+    subject_type, subject_id = subject_of(subject)
+    return db.session.scalar(
+        sa.select(sa.func.max(Notification.created_at)).where(
+            Notification.kind == kind,
+            Notification.subject_type == subject_type,
+            Notification.subject_id == subject_id,
+        )
+    )
+
+
 def _pending_for(subject: Any, kinds: tuple[str, ...] | None, recipient: User | None) -> sa.Select:
     subject_type, subject_id = subject_of(subject)
     query = sa.select(Notification).where(

@@ -423,7 +423,7 @@ def move_student(
 def invite_student(
     actor: User, student: Student, *, email: str, language: str = "nb", now: datetime
 ) -> User:
-    """Give a pupil an account; the caller commits and then sends the invitation link."""
+    """Give a pupil an account and e-mail them the invitation link (through the ledger)."""
     require_single_line(email=email)
     _check_student(actor, student)
     lock(student)

@@ -12,13 +12,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from flask_login import current_user
 
-from talent.auth import policy, tokens
+from talent.auth import policy
 from talent.auth.guards import permission_required
-from talent.auth.links import send_account_link
 from talent.db import utcnow
 from talent.errors import DomainError
 from talent.extensions import db
-from talent.people.models import Organization, User
+from talent.people.models import Organization
 from talent.schools import services
 from talent.schools.forms import (
     ClassFilterForm,
@@ -325,27 +324,20 @@ def invite_student(student_id: int):
     student = _in_scope(Student, student_id)
     invite_form = InviteStudentForm()
     if invite_form.validate_on_submit():
-        invited: list[User] = []
         done = act(
-            lambda: invited.append(
-                services.invite_student(
-                    current_user,
-                    student,
-                    email=invite_form.email.data,
-                    language=invite_form.language.data,
-                    now=utcnow(),
-                )
+            lambda: services.invite_student(
+                current_user,
+                student,
+                email=invite_form.email.data,
+                language=invite_form.language.data,
+                now=utcnow(),
             ),
-            success=None,
+            success=lambda user: gettext(
+                "An invitation is on its way to %(email)s.", email=user.email
+            ),
             then=url_for("schools.edit_student", student_id=student.id),
             form=invite_form,
         )
-        if invited:
-            send_account_link(invited[0], tokens.INVITATION)
-            flash(
-                gettext("An invitation is on its way to %(email)s.", email=invited[0].email),
-                "success",
-            )
         if done:
             return done
     return _student_page(student, invite_form=invite_form, status=400)

@@ -13,7 +13,6 @@ import pytest
 from playwright.sync_api import expect
 
 from talent.extensions import db
-from talent.mentoring import links
 from talent.mentoring.models import (
     MenteeKind,
     MenteeProfile,
@@ -22,6 +21,7 @@ from talent.mentoring.models import (
 )
 from talent.people.models import Role
 from tests import factories
+from tests.support.smtp import deliver
 
 pytestmark = pytest.mark.browser
 
@@ -32,10 +32,9 @@ def log_out(page) -> None:
 
 
 def test_match_accept_log_confirm_and_count_the_hours(
-    app, page, browser, live_server, browser_user, log_in_as, monkeypatch
+    app, page, browser, live_server, browser_user, log_in_as, smtp_server
 ):
-    outbox = []
-    monkeypatch.setattr(links, "send_message", lambda config, message: outbox.append(message))
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port, SMTP_SECURITY="none")
     today = datetime.now(UTC).date()
 
     coordinator = browser_user(Role.COORDINATOR, name="Kari Koordinator")
@@ -107,8 +106,9 @@ def test_match_accept_log_confirm_and_count_the_hours(
     log_out(page)
 
     # The pupil, who has no account, confirms by the e-mailed link.
-    assert [message["To"] for message in outbox] == ["emma@example.org"]
-    text = outbox[0].get_body(("plain",)).get_content()
+    deliver()  # the scheduler's tick
+    [message] = [m for m in smtp_server.mailbox.messages if m["To"] == "emma@example.org"]
+    text = message.get_body(("plain",)).get_content()
     link = re.search(r"http://\S+/mentoring/confirm/\S+", text).group(0)
     pupil_context = browser.new_context(locale="nb-NO", timezone_id="Europe/Oslo")
     try:

@@ -10,12 +10,12 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from talent.consents import links
 from talent.extensions import db
 from talent.people.models import Role
 from talent.programmes.models import EnrollmentState, ProgrammeEnrollment
 from talent.schools.models import Student
 from tests.programmes import factories as pf
+from tests.support.smtp import deliver
 
 pytestmark = pytest.mark.browser
 
@@ -37,14 +37,13 @@ def _upload(page, text: str) -> None:
 
 
 def test_import_fix_enroll_and_consent_by_link(
-    page, browser, live_server, browser_user, log_in_as, monkeypatch
+    app, page, browser, live_server, browser_user, log_in_as, smtp_server
 ):
     teacher = browser_user(Role.TEACHER, name="Tina Teacher", language="en")
     programme = pf.programme("Ullern talent programme", school=teacher.organization, capacity=5)
     programme_id = programme.id
     db.session.commit()
-    outbox = []
-    monkeypatch.setattr(links, "send_message", lambda config, message: outbox.append(message))
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port, SMTP_SECURITY="none")
 
     # Upload a roster with an impossible birth date: nothing is saved, the line is shown.
     log_in_as(page, teacher)
@@ -95,7 +94,8 @@ def test_import_fix_enroll_and_consent_by_link(
     with page.expect_navigation():
         kari.get_by_role("button", name="E-mail a consent link").click()
     expect(page.locator(".alert-success")).to_contain_text("kari@example.no")
-    [message] = outbox
+    deliver()  # the scheduler's tick
+    [message] = smtp_server.mailbox.messages
     link = re.search(r"/consent/\S+", message.get_body(("plain",)).get_content()).group(0)
 
     # Kari opens the link in her own browser, without an account, and consents.

@@ -30,6 +30,10 @@ def _audit(action: str) -> int:
     return _count(AuditEvent, AuditEvent.action == action)
 
 
+def _ledger_rows(kind: str) -> int:
+    return _count(Notification, Notification.kind == kind)
+
+
 def _give(actor, pupil, *, now=NOW):
     return services.give_consent(
         actor,
@@ -87,13 +91,15 @@ def test_removing_a_guardian_twice_removes_once(teacher, pupil):
 
 def test_a_second_click_on_send_link_sends_no_second_link(teacher, pupil):
     guardian = pf.guardian(pupil)
-    links.prepare_link(teacher, guardian, now=NOW)
+    links.send_link(teacher, guardian, now=NOW)
     with pytest.raises(AlreadyDone, match="a moment ago"):
-        links.prepare_link(teacher, guardian, now=NOW + timedelta(seconds=1))
+        links.send_link(teacher, guardian, now=NOW + timedelta(seconds=1))
     assert _audit("guardian.send_link") == 1
+    assert _ledger_rows(links.GUARDIAN_LINK) == 1
 
-    links.prepare_link(teacher, guardian, now=NOW + timedelta(minutes=5))  # asked again later
+    links.send_link(teacher, guardian, now=NOW + timedelta(minutes=5))  # asked again later
     assert _audit("guardian.send_link") == 2
+    assert _ledger_rows(links.GUARDIAN_LINK) == 2
 
 
 # The same form from ten threads at once ------------------------------------------------------

@@ -23,6 +23,7 @@ from talent.mentoring.models import (
 )
 from talent.people.models import Role
 from tests import factories
+from tests.support.smtp import deliver
 
 
 @pytest.fixture
@@ -423,19 +424,29 @@ def test_planning_a_session_in_the_past_is_explained(client, login, world):
     assert client.post(f"/mentoring/planned/{planned_id}/cancel").status_code == 403
 
 
-def test_the_mentor_resends_the_confirmation_link(client, login, world, mk, monkeypatch):
-    outbox = []
-    monkeypatch.setattr(links, "send_message", lambda config, message: outbox.append(message))
+def test_the_mentor_resends_the_confirmation_link(client, app, login, world, mk, smtp_server):
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port, SMTP_SECURITY="none")
     pupil = mk.pupil(contact_email="pupil@example.org")
     pairing = mk.pairing(world.mentor, pupil, world.programme)
     session = mk.session(pairing)
     db.session.commit()
     login(world.mentor.user)
-    assert client.post(f"/mentoring/sessions/{session.id}/resend").status_code == 302
-    assert [m["To"] for m in outbox] == ["pupil@example.org"]
+    resend = f"/mentoring/sessions/{session.id}/resend"
+    assert "on its way again" in page(client.post(resend, follow_redirects=True))
+    assert "went out a moment ago" in page(client.post(resend, follow_redirects=True))
+    assert smtp_server.mailbox.messages == []  # the web process sends nothing
+
+    deliver()
+    [message] = smtp_server.mailbox.messages
+    assert message["To"] == "pupil@example.org"
+    text = message.get_body(("plain",)).get_content()
+    link = re.search(r"http://localhost(/mentoring/confirm/\S+)", text).group(1)
     client.post("/logout")
+    assert client.post(link, data={"answer": "confirm"}).status_code == 302
+    assert db.session.get(MentoringSession, session.id).confirmed_at is not None
+
     login(world.other_mentor.user)
-    assert client.post(f"/mentoring/sessions/{session.id}/resend").status_code == 403
+    assert client.post(resend).status_code == 403
 
 
 def test_feedback_in_the_app_and_by_link(client, app, login, world, mk):

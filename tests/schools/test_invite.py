@@ -12,6 +12,7 @@ from talent.audit.models import AuditEvent
 from talent.auth import tokens
 from talent.extensions import db
 from talent.people.models import Role, User
+from tests.support.smtp import deliver
 
 
 @pytest.fixture
@@ -41,6 +42,7 @@ def test_teacher_invites_a_pupil_who_gets_an_e_mail(app, client, schools, teache
     assert user.organization_id == schools.ullern.id
     assert not user.has_password
 
+    deliver()
     [message] = smtp_server.mailbox.messages
     assert message["To"] == "emma.hansen@example.org"
     body = message.get_body(preferencelist=("plain",)).get_content()
@@ -55,6 +57,7 @@ def test_teacher_invites_a_pupil_who_gets_an_e_mail(app, client, schools, teache
         follow_redirects=True,
     )
     assert "Emma Hansen already has an account." in again.get_data(as_text=True)
+    deliver()
     assert len(smtp_server.mailbox.messages) == 1
 
     [event] = _events("student.invite")
@@ -80,6 +83,7 @@ def test_a_pupil_with_an_account_cannot_be_invited_again(client, schools, teache
     assert response.status_code == 400
     assert "This pupil already has an account." in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(User).where(User.email == "emma2@example.org")) is None
+    deliver()
     assert len(smtp_server.mailbox.messages) == 1
     assert len(_events("student.invite")) == 1
 

@@ -25,3 +25,16 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def deliver(now=None):
+    """Run one scheduler tick in its own app context, as the separate scheduler process does
+    after the web request committed: the test's own session and objects stay as they were."""
+    from flask import current_app
+
+    from talent.extensions import db
+    from talent.reminders.delivery import deliver_due
+
+    db.session.commit()  # end the test's own transaction: on SQLite it holds the write lock
+    with current_app.app_context():
+        return deliver_due(now=now)

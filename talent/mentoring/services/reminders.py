@@ -2,8 +2,8 @@
 
 Every function here runs inside the business transaction and only writes ledger rows; the
 scheduler delivers them after the commit. Recipients are accounts, except a pupil without one:
-their feedback request goes to their contact address, with a signed link made at delivery
-(talent.mentoring.links). Session confirmation links are still e-mailed by the views.
+their session confirmations and feedback requests go to their contact address, with a signed
+link made at delivery (talent.mentoring.links).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ PROPOSAL_ANSWERED = "mentoring.proposal_answered"
 SESSION_PLANNED = "mentoring.session_planned"
 SESSION_SOON = "mentoring.session_soon"
 SESSION_LOGGED = "mentoring.session_logged"
+SESSION_BY_LINK = "mentoring.session_link"
 OVERDUE = "mentoring.overdue"
 ESCALATION = "mentoring.overdue_escalation"
 CLOSING = "mentoring.closing_warning"
@@ -149,6 +150,31 @@ _kind(
     _to_pairing_in_context,
     MentoringSession,
     lambda session: session.confirmed_at is None,
+)
+register_kind(
+    Kind(
+        SESSION_BY_LINK,
+        Category.MENTORING,
+        label=_l("Mentoring session to confirm, by link"),
+        subject=_l("Please confirm your mentoring session"),
+        body=lambda values: "\n\n".join(
+            (
+                str(
+                    _l(
+                        "Your mentor %(mentor)s logged a session with you on %(held_on)s "
+                        "(%(minutes)s minutes). Please confirm that it took place, or tell us "
+                        "if something is not right:",
+                        mentor=values.get("mentor", ""),
+                        held_on=values.get("held_on", ""),
+                        minutes=values.get("minutes", ""),
+                    )
+                ),
+                str(_l("The link works for %(days)d days.", days=links.LINK_DAYS)),
+            )
+        ),
+        subject_model=MentoringSession,
+        signed_link=links.confirm_link_target,
+    )
 )
 _kind(
     OVERDUE,
@@ -357,28 +383,49 @@ def planned_session_cancelled(planned: PlannedSession, *, now: datetime) -> None
     engine.cancel_for(planned, now=now, reason="the session was cancelled")
 
 
-def session_logged(session: MentoringSession, *, now: datetime) -> None:
-    """Ask a mentee with an account to confirm the session in the app."""
+def session_logged(session: MentoringSession, *, now: datetime, again: bool = False) -> bool:
+    """Ask the mentee to confirm the session: in the app, or a pupil without an account by a
+    link e-mailed to their contact address. False when there is nowhere to ask."""
     pairing = session.pairing
-    mentee = pairing.mentee.account
-    if mentee is None:
-        return
-    engine.notify(
-        mentee,
-        SESSION_LOGGED,
+    context = {
+        "pairing_id": pairing.id,
+        "mentor": pairing.mentor.name,
+        "held_on": session.held_on,
+        "minutes": session.duration_minutes,
+    }
+    # Asking again is a new e-mail; the first request keeps its row in the ledger.
+    discriminator = now.isoformat() if again else ""
+    mentee = pairing.mentee
+    if mentee.account is not None:
+        engine.notify(
+            mentee.account,
+            SESSION_LOGGED,
+            session,
+            now=now,
+            context=context,
+            discriminator=discriminator,
+        )
+        return True
+    written = engine.notify_address(
+        mentee.contact_email,
+        mentee.name,
+        SESSION_BY_LINK,
         session,
         now=now,
-        context={
-            "pairing_id": pairing.id,
-            "mentor": pairing.mentor.name,
-            "held_on": session.held_on,
-            "minutes": session.duration_minutes,
-        },
+        context=context,
+        discriminator=discriminator,
     )
+    if written is None:
+        log.info("mentee of pairing %s has no e-mail; session %s", pairing.id, session.id)
+    return written is not None
+
+
+def last_confirmation_request(session: MentoringSession) -> datetime | None:
+    return engine.last_written(session, SESSION_BY_LINK)
 
 
 def session_confirmed(session: MentoringSession, *, now: datetime) -> None:
-    engine.cancel_for(session, now=now, kinds=(SESSION_LOGGED,), reason="confirmed")
+    engine.cancel_for(session, now=now, kinds=(SESSION_LOGGED, SESSION_BY_LINK), reason="confirmed")
 
 
 # --- cadence -------------------------------------------------------------------------------

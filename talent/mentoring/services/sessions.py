@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 MAX_GOALS = 20
 #: A session cannot be planned further ahead than this.
 MAX_PLANNING_DAYS = 366
+#: A second request within this time is the same click again, not a request for a new e-mail.
+RESEND_PAUSE = timedelta(minutes=1)
 TEXT_LIMITS = {"topics": 1000, "next_steps": 1000, "shared_note": 10_000, "private_note": 10_000}
 
 
@@ -234,6 +236,19 @@ def update_session(
     )
     pairing.last_session_on = latest
     record_event(actor, "session.update", session, now=now, label=pairing.label)
+
+
+def ask_again_to_confirm(actor: User, session: MentoringSession, *, now: datetime) -> None:
+    """E-mail a mentee without an account the confirmation link again."""
+    lock(session)
+    if session.confirmed_at is not None:
+        raise AlreadyDone(_l("This session is already confirmed."))
+    last = reminders.last_confirmation_request(session)
+    if last is not None and now - last < RESEND_PAUSE:
+        raise AlreadyDone(_l("The confirmation link went out a moment ago."))
+    if not reminders.session_logged(session, now=now, again=True):
+        raise InvalidState(_l("The mentee has no e-mail address. Ask the coordinator to add one."))
+    record_event(actor, "session.ask_again", session, now=now, label=session.pairing.label)
 
 
 def _refuse_mentor(session: MentoringSession, by: User | None) -> None:

@@ -29,6 +29,7 @@ from talent.mentoring.services.calendar import calendar_event
 from talent.mentoring.services.profiles import get_or_404
 from talent.mentoring.views import bp
 from talent.mentoring.views.pairings import load_pairing_or_404
+from talent.web.actions import act
 from talent.web.forms import show_error_on_form
 
 
@@ -53,23 +54,19 @@ def log_session(pairing_id: int):
     policy.authorize(current_user, "mentoring.sessions.log", pairing)
     form = SessionForm(goals=pairing.goals)
     if form.validate_on_submit():
-        try:
-            session = service.log_session(current_user, pairing, _entry(form), now=utcnow())
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            sent = links.send_confirmation_request(session)
-            flash(
-                gettext(
-                    "The session is logged. %(mentee)s is asked to confirm it.",
-                    mentee=pairing.mentee.name,
-                )
-                if sent
-                else gettext("The session is logged."),
-                "success",
+        done = act(
+            lambda: service.log_session(current_user, pairing, _entry(form), now=utcnow()),
+            success=gettext(
+                "The session is logged. %(mentee)s is asked to confirm it.",
+                mentee=pairing.mentee.name,
             )
-            return redirect(url_for("mentoring.pairing", pairing_id=pairing.id))
+            if pairing.mentee.account_id or pairing.mentee.contact_email
+            else gettext("The session is logged."),
+            then=url_for("mentoring.pairing", pairing_id=pairing.id),
+            form=form,
+        )
+        if done:
+            return done
     status = 400 if form.errors else 200
     return render_template(
         "mentoring/session_form.html", form=form, pairing=pairing, session=None
@@ -108,16 +105,12 @@ def resend_confirmation(session_id: int):
     """E-mail a pupil without an account the confirmation link again."""
     session = get_or_404(MentoringSession, session_id)
     policy.authorize(current_user, "mentoring.sessions.log", session)
-    if session.confirmed_at is not None:
-        flash(gettext("This session is already confirmed."), "info")
-    elif links.send_confirmation_request(session):
-        flash(gettext("The confirmation link is sent again."), "success")
-    else:
-        flash(
-            gettext("The mentee has no e-mail address. Ask the coordinator to add one."),
-            "warning",
-        )
-    return redirect(url_for("mentoring.pairing", pairing_id=session.pairing_id))
+    then = url_for("mentoring.pairing", pairing_id=session.pairing_id)
+    return act(
+        lambda: service.ask_again_to_confirm(current_user, session, now=utcnow()),
+        success=gettext("The confirmation link is on its way again."),
+        then=then,
+    ) or redirect(then)
 
 
 def _answer(form: ConfirmForm, session: MentoringSession, by) -> bool:
