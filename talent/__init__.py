@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from flask import Flask
@@ -11,8 +12,12 @@ from talent.config import config_for, insecure_settings
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Build the web application: settings, extensions, blueprints, errors, commands."""
+def create_app(test_config: dict | None = None, features: Sequence[str] | None = None) -> Flask:
+    """Build the web application: settings, extensions, features, errors, commands.
+
+    ``features`` names the features to register, in order (talent/features.py); tests pass
+    another order to show that the order changes nothing.
+    """
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
@@ -26,7 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _refuse_weak_secret(app)
 
     register_extensions(app)
-    register_blueprints(app)
+    register_blueprints(app, features)
     register_request_hooks(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -59,41 +64,15 @@ def register_extensions(app: Flask) -> None:
     session.init_app(app)
 
 
-def register_blueprints(app: Flask) -> None:
+def register_blueprints(app: Flask, features: Sequence[str] | None = None) -> None:
+    """Every feature's ``register(app)``: blueprints, policy rules, providers, kinds, jobs."""
+    from talent import features as wiring
+    from talent.web import jobs as web_jobs
     from talent.web.converters import DatabaseIdConverter
 
     app.url_map.converters["int"] = DatabaseIdConverter  # before any rule uses it
-    from talent.activities.views import bp as activities_bp
-    from talent.audit.views import bp as audit_bp
-    from talent.auth.views import bp as auth_bp
-    from talent.calendar.views import bp as calendar_bp
-    from talent.consents.views import bp as consents_bp
-    from talent.courses.views import bp as courses_bp
-    from talent.home.views import bp as home_bp
-    from talent.mentoring.views import bp as mentoring_bp
-    from talent.people.views import bp as people_bp
-    from talent.privacy.views import bp as privacy_bp
-    from talent.programmes.views import bp as programmes_bp
-    from talent.reminders.ledger_views import bp as ledger_bp
-    from talent.reminders.views import bp as reminders_bp
-    from talent.reports.views import bp as reports_bp
-    from talent.rosters.views import bp as rosters_bp
-    from talent.schools.views import bp as schools_bp
-    from talent.timeline.views import bp as timeline_bp
-    from talent.visits.views import bp as visits_bp
-
-    for blueprint in (home_bp, auth_bp, people_bp, audit_bp, schools_bp):
-        app.register_blueprint(blueprint)
-    app.register_blueprint(mentoring_bp)
-    app.register_blueprint(reminders_bp)
-    app.register_blueprint(ledger_bp)
-    app.register_blueprint(calendar_bp)
-    for blueprint in (rosters_bp, consents_bp, programmes_bp, timeline_bp, privacy_bp):
-        app.register_blueprint(blueprint)
-    app.register_blueprint(courses_bp)
-    app.register_blueprint(visits_bp)
-    app.register_blueprint(activities_bp)
-    app.register_blueprint(reports_bp)
+    wiring.register_features(app, wiring.FEATURES if features is None else features)
+    wiring.schedule(app, web_jobs.SCHEDULED)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -20,7 +20,7 @@ from talent.auth.services import normalize_email
 from talent.extensions import db
 from talent.people.models import User
 from talent.reminders import services as engine
-from talent.reminders.kinds import Kind, register_kind
+from talent.reminders.kinds import Kind
 from talent.reminders.models import Category
 
 INVITATION = "account.invitation"
@@ -74,7 +74,11 @@ def _reset_body(_values) -> str:
     )
 
 
-register_kind(
+#: The notification kinds this module defines; its feature registers them (feature.py).
+KINDS: list[Kind] = []
+
+
+KINDS.append(
     Kind(
         INVITATION,
         Category.ACCOUNT,
@@ -86,7 +90,7 @@ register_kind(
         signed_link=_signed(tokens.INVITATION, "auth.accept_invitation"),
     )
 )
-register_kind(
+KINDS.append(
     Kind(
         PASSWORD_RESET,
         Category.ACCOUNT,

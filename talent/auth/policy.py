@@ -1,19 +1,22 @@
 """The one authorisation policy: which roles reach which permission, and on which objects.
 
 Views declare a permission with ``permission_required``; when they act on one object they call
-``authorize(user, permission, obj)``. Nothing else decides who may do what.
+``authorize(user, permission, obj)``; a list page narrows its query with
+``scope(user, permission, model)``. This module holds the permission table and the machinery;
+each feature declares the rules for its own models in ``talent/<feature>/policy.py`` (a
+``Rules``) and registers them from its ``register(app)``. It imports no feature.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from talent.errors import NotAllowed
-from talent.people.models import Organization, Role, User
-from talent.schools.models import SchoolClass, Student
+from talent.people.models import Role, User
 
 #: Stands for "any logged-in, active user, whatever their roles".
 SIGNED_IN = frozenset(Role)
@@ -27,7 +30,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "users.manage": STAFF,
     "audit.read": STAFF,
     "classes.manage": STAFF | {Role.TEACHER},
-    # Pupils (talent/consents, rosters, programmes, timeline, privacy): rules further down.
+    # Pupils (talent/schools, consents, rosters, programmes, timeline, privacy).
     "pupils.view": STAFF | {Role.TEACHER, Role.MENTOR, Role.STUDENT},
     "consents.manage": STAFF | {Role.TEACHER},
     "rosters.import": STAFF | {Role.TEACHER},
@@ -36,7 +39,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "enrollments.manage": STAFF | {Role.TEACHER},
     "alumni.manage": STAFF | {Role.TEACHER},
     "privacy.manage": STAFF,
-    # Mentoring (talent/mentoring): object rules at the end of this module.
+    # Mentoring (talent/mentoring).
     "mentoring.view": STAFF | {Role.MENTOR, Role.RESEARCHER, Role.STUDENT},
     "mentoring.manage": STAFF,
     "mentoring.mentor_profile": STAFF | {Role.MENTOR},
@@ -50,7 +53,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "mentoring.feedback.give": frozenset({Role.MENTOR, Role.RESEARCHER, Role.STUDENT}),
     "mentoring.concerns.raise": STAFF | {Role.MENTOR, Role.RESEARCHER, Role.STUDENT},
     "mentoring.concerns.manage": STAFF,
-    # Courses (talent/courses): object rules in the courses section below.
+    # Courses (talent/courses).
     "courses.manage": STAFF,
     "courses.apply": frozenset({Role.RESEARCHER, Role.MENTOR, Role.HOST, Role.TEACHER}),
     "courses.certificate": STAFF | {Role.RESEARCHER, Role.MENTOR, Role.HOST, Role.TEACHER},
@@ -58,7 +61,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "notifications.read": SIGNED_IN,
     "calendar.subscribe": SIGNED_IN,
     "ledger.manage": STAFF,
-    # Lab visits and activities (talent/visits, talent/activities): object rules at the end.
+    # Lab visits and activities (talent/visits, talent/activities).
     "visits.browse": STAFF | {Role.TEACHER, Role.HOST},
     "visits.host": STAFF | {Role.HOST},
     "visits.book": STAFF | {Role.TEACHER},
@@ -75,17 +78,61 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 }
 
 ObjectRule = Callable[[User, Any], bool]
-_OBJECT_RULES: dict[tuple[str, type], ObjectRule] = {}
+#: A list scope: the SQL condition on a model's rows that a user may see.
+Scope = Callable[[User], sa.ColumnElement[bool]]
 
 
-def object_rule(permission: str, model: type) -> Callable[[ObjectRule], ObjectRule]:
-    """Register who may use a permission on one object of a model."""
+def _key(function: Callable) -> str:
+    return f"{function.__module__}.{function.__qualname__}"
 
-    def register(rule: ObjectRule) -> ObjectRule:
-        _OBJECT_RULES[(permission, model)] = rule
-        return rule
 
-    return register
+class Rules:
+    """One feature's object rules and list scopes, handed to ``register`` at app creation.
+
+    Several features may grant the same permission on one model (the schools let teachers see
+    their pupils, mentoring lets mentors see their mentees): a user passes when any grant does,
+    so the order features register in changes nothing.
+    """
+
+    def __init__(self) -> None:
+        self.objects: dict[tuple[str, type], dict[str, ObjectRule]] = {}
+        self.scopes: dict[tuple[str, type], dict[str, Scope]] = {}
+
+    def object(self, permission: str, model: type) -> Callable[[ObjectRule], ObjectRule]:
+        """Decorator: who may use a permission on one object of a model."""
+        return self._adder(self.objects, permission, model)
+
+    def scope(self, permission: str, model: type) -> Callable[[Scope], Scope]:
+        """Decorator: which rows of a model a list under this permission shows the user."""
+        return self._adder(self.scopes, permission, model)
+
+    @staticmethod
+    def _adder(table: dict, permission: str, model: type) -> Callable:
+        if permission not in PERMISSIONS:
+            raise LookupError(f"unknown permission {permission!r}")
+
+        def add(function: Callable) -> Callable:
+            table.setdefault((permission, model), {})[_key(function)] = function
+            return function
+
+        return add
+
+
+#: Every registered feature's rules, merged: (permission, model) → rules by qualified name.
+_OBJECT_RULES: dict[tuple[str, type], dict[str, ObjectRule]] = {}
+_SCOPES: dict[tuple[str, type], dict[str, Scope]] = {}
+
+
+def register(rules: Rules) -> None:
+    """Add a feature's rules; registering the same rules again changes nothing."""
+    for merged, table in ((_OBJECT_RULES, rules.objects), (_SCOPES, rules.scopes)):
+        for key, functions in table.items():
+            merged.setdefault(key, {}).update(functions)
+
+
+def registered_rules() -> Iterable[tuple[str, type]]:
+    """Every (permission, model) some feature has an object rule for."""
+    return list(_OBJECT_RULES)
 
 
 def is_signed_in(user: User | None) -> bool:
@@ -108,16 +155,53 @@ def can(user: User | None, permission: str, obj: Any = None) -> bool:
         return False
     if obj is None:
         return True
-    rule = _OBJECT_RULES.get((permission, type(obj)))
-    if rule is None:
+    rules = _OBJECT_RULES.get((permission, type(obj)))
+    if not rules:
         raise LookupError(f"no object rule for {permission} on {type(obj).__name__}")
-    return Role.ADMIN in user.roles or rule(user, obj)
+    return Role.ADMIN in user.roles or any(rule(user, obj) for rule in rules.values())
 
 
 def authorize(user: User | None, permission: str, obj: Any = None) -> None:
     """Raise NotAllowed unless ``can(user, permission, obj)``."""
     if not can(user, permission, obj):
         raise NotAllowed(_l("You do not have access to this."))
+
+
+def scope(user: User | None, permission: str, model: type) -> sa.ColumnElement[bool]:
+    """The SQL condition on ``model`` for the rows a list under this permission shows the user.
+
+    It agrees with the object rule: a row passes the condition exactly when ``can`` allows
+    the permission on it (tests/auth/test_list_scopes.py walks every list to check).
+    """
+    if not has_permission(user, permission):
+        return sa.false()
+    if Role.ADMIN in user.roles:
+        return sa.true()
+    scopes = _SCOPES.get((permission, model))
+    if not scopes:
+        raise LookupError(f"no list scope for {permission} on {model.__name__}")
+    conditions = [condition(user) for condition in scopes.values()]
+    return conditions[0] if len(conditions) == 1 else sa.or_(*conditions)
+
+
+def object_rule(permission: str, model: type) -> Callable[[ObjectRule], ObjectRule]:
+    """Register one object rule directly (a test's throwaway rule); features use ``Rules``."""
+
+    def add(rule: ObjectRule) -> ObjectRule:
+        rules = Rules()
+        rules.object(permission, model)(rule)
+        register(rules)
+        return rule
+
+    return add
+
+
+def unregister_rule(permission: str, model: type, rule: ObjectRule) -> None:
+    """Remove one object rule (tests register throwaway rules)."""
+    _OBJECT_RULES.get((permission, model), {}).pop(_key(rule), None)
+
+
+# --- helpers the features' rules share: they read only the user ---------------------------------
 
 
 def school_scope(user: User) -> int | None:
@@ -127,121 +211,28 @@ def school_scope(user: User) -> int | None:
     return user.organization_id if user.organization_id is not None else -1
 
 
-def _same_school(user: User, school_id: int) -> bool:
+def same_school(user: User, school_id: int) -> bool:
     scope = school_scope(user)
     return scope is None or scope == school_id
 
 
-@object_rule("classes.manage", SchoolClass)
-def _manage_class(user: User, school_class: SchoolClass) -> bool:
-    return _same_school(user, school_class.school_id)
-
-
-@object_rule("classes.manage", Student)
-def _manage_student(user: User, student: Student) -> bool:
-    return _same_school(user, student.school_id)
-
-
-@object_rule("classes.manage", Organization)
-def _manage_school(user: User, school: Organization) -> bool:
-    return _same_school(user, school.id)
-
-
-@object_rule("users.manage", User)
-def _manage_user(user: User, other: User) -> bool:
-    # Only an admin may change an admin; the admin shortcut in can() covers admins.
-    return Role.ADMIN not in other.roles
-
-
-@object_rule("organizations.manage", Organization)
-def _manage_organization(user: User, organization: Organization) -> bool:
-    return True
-
-
-# --- pupils ------------------------------------------------------------------------------------
-# A teacher reaches the pupils of their own school; a mentor only their mentees (the mentoring
-# feature registers how to tell, with register_mentee_check); a pupil with an account their own
-# record. Coordinators reach every pupil; admins pass every rule through can().
-
-#: Functions (mentor, pupil) → True when the user currently mentors that pupil.
-_MENTEE_CHECKS: list[Callable[[User, Student], bool]] = []
-
-
-def register_mentee_check(check: Callable[[User, Student], bool]) -> Callable:
-    """Let the mentoring feature say which pupils a mentor may see."""
-    if check not in _MENTEE_CHECKS:
-        _MENTEE_CHECKS.append(check)
-    return check
-
-
-def mentors_pupil(user: User, student: Student) -> bool:
-    return Role.MENTOR in user.roles and any(check(user, student) for check in _MENTEE_CHECKS)
-
-
-def _school_staff_for(user: User, school_id: int | None) -> bool:
+def school_staff_for(user: User, school_id: int | None) -> bool:
     """A coordinator, or a teacher at that school."""
     if Role.COORDINATOR in user.roles:
         return True
-    return Role.TEACHER in user.roles and school_id is not None and _same_school(user, school_id)
+    return Role.TEACHER in user.roles and school_id is not None and same_school(user, school_id)
 
 
-@object_rule("pupils.view", Student)
-def _view_pupil(user: User, student: Student) -> bool:
-    return (
-        _school_staff_for(user, student.school_id)
-        or mentors_pupil(user, student)
-        or (student.user_id is not None and student.user_id == user.id)
-    )
+def is_coordinator(user: User) -> bool:
+    return Role.COORDINATOR in user.roles
 
 
-@object_rule("consents.manage", Student)
-@object_rule("enrollments.manage", Student)
-@object_rule("alumni.manage", Student)
-def _manage_pupil_records(user: User, student: Student) -> bool:
-    return _school_staff_for(user, student.school_id)
+def hosts_at(user: User, organization_id: int | None) -> bool:
+    return Role.HOST in user.roles and user.organization_id == organization_id
 
 
-@object_rule("privacy.manage", Student)
-def _manage_pupil_privacy(user: User, student: Student) -> bool:
-    return True
-
-
-@object_rule("rosters.import", Organization)
-def _import_roster(user: User, school: Organization) -> bool:
-    return _school_staff_for(user, school.id)
-
-
-from talent.consents.models import Consent, Guardian  # noqa: E402 - rules live together
-from talent.programmes.models import Programme, ProgrammeEnrollment  # noqa: E402
-from talent.rosters.models import RosterImport  # noqa: E402
-
-
-@object_rule("consents.manage", Guardian)
-@object_rule("consents.manage", Consent)
-def _manage_consent_records(user: User, record: Guardian | Consent) -> bool:
-    return _school_staff_for(user, record.student.school_id)
-
-
-@object_rule("rosters.import", RosterImport)
-def _see_roster_import(user: User, roster_import: RosterImport) -> bool:
-    return _school_staff_for(user, roster_import.school_id)
-
-
-@object_rule("programmes.view", Programme)
-@object_rule("enrollments.manage", Programme)
-def _view_programme(user: User, programme: Programme) -> bool:
-    """A programme for every school, or for the teacher's own."""
-    return programme.school_id is None or _same_school(user, programme.school_id)
-
-
-@object_rule("programmes.manage", Programme)
-def _manage_programme(user: User, programme: Programme) -> bool:
-    return True
-
-
-@object_rule("enrollments.manage", ProgrammeEnrollment)
-def _manage_enrollment(user: User, enrollment: ProgrammeEnrollment) -> bool:
-    return _school_staff_for(user, enrollment.student.school_id)
+def teaches_at(user: User, school_id: int | None) -> bool:
+    return Role.TEACHER in user.roles and user.organization_id == school_id
 
 
 def grantable_roles(user: User) -> list[Role]:
@@ -249,263 +240,3 @@ def grantable_roles(user: User) -> list[Role]:
     if Role.ADMIN in user.roles:
         return list(Role)
     return [role for role in Role if role is not Role.ADMIN]
-
-
-# --- courses -----------------------------------------------------------------------------------
-# Coordinators manage every course; a participant acts on their own enrollment only (answer an
-# offer, withdraw, download their certificate). Admins pass every rule through can().
-
-from talent.courses.models import (  # noqa: E402 - rules live next to the others
-    Course,
-    CourseEnrollment,
-    CourseSession,
-)
-
-
-@object_rule("courses.manage", Course)
-def _manage_course(user: User, course: Course) -> bool:
-    return Role.COORDINATOR in user.roles
-
-
-@object_rule("courses.manage", CourseSession)
-def _manage_course_session(user: User, session: CourseSession) -> bool:
-    return Role.COORDINATOR in user.roles
-
-
-@object_rule("courses.manage", CourseEnrollment)
-def _manage_course_enrollment(user: User, enrollment: CourseEnrollment) -> bool:
-    return Role.COORDINATOR in user.roles
-
-
-@object_rule("courses.apply", CourseEnrollment)
-def _own_course_enrollment(user: User, enrollment: CourseEnrollment) -> bool:
-    return enrollment.user_id == user.id
-
-
-@object_rule("courses.certificate", CourseEnrollment)
-def _course_certificate(user: User, enrollment: CourseEnrollment) -> bool:
-    return Role.COORDINATOR in user.roles or enrollment.user_id == user.id
-
-
-# --- mentoring -----------------------------------------------------------------------------
-# A mentor sees only their own pairings; a mentee (with an account) sees their own pairing
-# once it runs; private notes are for the pairing's mentor and coordinators; concerns are for
-# coordinators only. Admins pass every rule through can().
-
-from talent.mentoring.models import (  # noqa: E402 - rules live next to the others
-    Concern,
-    Goal,
-    MentoringSession,
-    Pairing,
-    PairingState,
-    PlannedSession,
-)
-
-
-def _is_coordinator(user: User) -> bool:
-    return Role.COORDINATOR in user.roles
-
-
-def _is_pairing_mentor(user: User, pairing: Pairing) -> bool:
-    return pairing.mentor.user_id == user.id
-
-
-def _is_pairing_mentee(user: User, pairing: Pairing) -> bool:
-    return pairing.mentee.account_id == user.id and pairing.state not in (
-        PairingState.PROPOSED,
-        PairingState.DECLINED,
-        PairingState.LAPSED,
-    )
-
-
-@object_rule("mentoring.mentor_profile", User)
-def _edit_mentor_profile(user: User, mentor: User) -> bool:
-    return _is_coordinator(user) or user.id == mentor.id
-
-
-@object_rule("mentoring.manage", Pairing)
-def _manage_pairing(user: User, pairing: Pairing) -> bool:
-    return _is_coordinator(user)
-
-
-@object_rule("mentoring.pairing.read", Pairing)
-def _read_pairing(user: User, pairing: Pairing) -> bool:
-    return (
-        _is_coordinator(user)
-        or _is_pairing_mentor(user, pairing)
-        or _is_pairing_mentee(user, pairing)
-    )
-
-
-@object_rule("mentoring.pairing.respond", Pairing)
-def _respond_to_pairing(user: User, pairing: Pairing) -> bool:
-    return _is_pairing_mentor(user, pairing)
-
-
-@object_rule("mentoring.pairing.pause", Pairing)
-def _pause_pairing(user: User, pairing: Pairing) -> bool:
-    return _is_coordinator(user) or _is_pairing_mentor(user, pairing)
-
-
-@object_rule("mentoring.goals.manage", Pairing)
-def _manage_goals(user: User, pairing: Pairing) -> bool:
-    return _is_coordinator(user) or _is_pairing_mentor(user, pairing)
-
-
-@object_rule("mentoring.goals.manage", Goal)
-def _manage_goal(user: User, goal: Goal) -> bool:
-    return _manage_goals(user, goal.pairing)
-
-
-@object_rule("mentoring.sessions.log", Pairing)
-def _log_session(user: User, pairing: Pairing) -> bool:
-    return _is_pairing_mentor(user, pairing)
-
-
-@object_rule("mentoring.sessions.log", MentoringSession)
-def _edit_session(user: User, session: MentoringSession) -> bool:
-    return _is_pairing_mentor(user, session.pairing)
-
-
-@object_rule("mentoring.sessions.log", PlannedSession)
-def _edit_planned(user: User, planned: PlannedSession) -> bool:
-    return _is_pairing_mentor(user, planned.pairing)
-
-
-@object_rule("mentoring.sessions.confirm", MentoringSession)
-def _confirm_session(user: User, session: MentoringSession) -> bool:
-    return _is_pairing_mentee(user, session.pairing)
-
-
-@object_rule("mentoring.private_notes.read", Pairing)
-def _read_private_notes(user: User, pairing: Pairing) -> bool:
-    return _is_coordinator(user) or _is_pairing_mentor(user, pairing)
-
-
-@object_rule("mentoring.feedback.give", Pairing)
-def _give_feedback(user: User, pairing: Pairing) -> bool:
-    return _is_pairing_mentor(user, pairing) or _is_pairing_mentee(user, pairing)
-
-
-@object_rule("mentoring.concerns.raise", Pairing)
-def _raise_concern(user: User, pairing: Pairing) -> bool:
-    return _read_pairing(user, pairing)
-
-
-@object_rule("mentoring.concerns.manage", Concern)
-def _manage_concern(user: User, concern: Concern) -> bool:
-    return _is_coordinator(user)
-
-
-# --- lab visits and activities -------------------------------------------------------------
-# Hosts manage their own organisation's sites and slots and answer bookings on them; teachers
-# book for their own school's classes and change their school's visits; coordinators do all.
-
-from talent.activities.models import Activity  # noqa: E402 - rules live next to the others
-from talent.visits.models import (  # noqa: E402
-    LabSite,
-    LabVisit,
-    RequestState,
-    SchoolBlackout,
-    VisitRequest,
-    VisitSlot,
-)
-
-
-def _runs_visits(user: User) -> bool:
-    return Role.COORDINATOR in user.roles
-
-
-def _hosts_at(user: User, organization_id: int) -> bool:
-    return Role.HOST in user.roles and user.organization_id == organization_id
-
-
-def _teaches_at(user: User, school_id: int) -> bool:
-    return Role.TEACHER in user.roles and user.organization_id == school_id
-
-
-@object_rule("visits.host", Organization)
-def _host_for_organization(user: User, organization: Organization) -> bool:
-    return _runs_visits(user) or _hosts_at(user, organization.id)
-
-
-@object_rule("visits.host", LabSite)
-def _host_site(user: User, site: LabSite) -> bool:
-    return _runs_visits(user) or _hosts_at(user, site.organization_id)
-
-
-@object_rule("visits.host", VisitSlot)
-def _host_slot(user: User, slot: VisitSlot) -> bool:
-    return _host_site(user, slot.site)
-
-
-@object_rule("visits.book", SchoolClass)
-def _book_for_class(user: User, school_class: SchoolClass) -> bool:
-    return _runs_visits(user) or _teaches_at(user, school_class.school_id)
-
-
-@object_rule("visits.read", LabVisit)
-def _read_visit(user: User, visit: LabVisit) -> bool:
-    return (
-        _runs_visits(user)
-        or _teaches_at(user, visit.school_id)
-        or _hosts_at(user, visit.slot.site.organization_id)
-    )
-
-
-@object_rule("visits.manage", LabVisit)
-def _manage_visit(user: User, visit: LabVisit) -> bool:
-    return _runs_visits(user) or _teaches_at(user, visit.school_id)
-
-
-@object_rule("visits.confirm", LabVisit)
-def _confirm_visit(user: User, visit: LabVisit) -> bool:
-    return _runs_visits(user) or _hosts_at(user, visit.slot.site.organization_id)
-
-
-@object_rule("visits.cancel", LabVisit)
-def _cancel_visit(user: User, visit: LabVisit) -> bool:
-    return _manage_visit(user, visit) or _confirm_visit(user, visit)
-
-
-@object_rule("visits.requests", VisitRequest)
-def _read_request(user: User, request: VisitRequest) -> bool:
-    return (
-        _runs_visits(user)
-        or _teaches_at(user, request.school_id)
-        or (Role.HOST in user.roles and request.state is RequestState.OPEN)
-    )
-
-
-@object_rule("visits.manage", VisitRequest)
-def _manage_request(user: User, request: VisitRequest) -> bool:
-    return _runs_visits(user) or _teaches_at(user, request.school_id)
-
-
-@object_rule("visits.blackouts", Organization)
-def _blackouts_of_school(user: User, school: Organization) -> bool:
-    return _runs_visits(user) or _teaches_at(user, school.id)
-
-
-@object_rule("visits.blackouts", SchoolBlackout)
-def _blackout(user: User, blackout: SchoolBlackout) -> bool:
-    return _runs_visits(user) or _teaches_at(user, blackout.school_id)
-
-
-@object_rule("activities.read", Activity)
-def _read_activity(user: User, activity: Activity) -> bool:
-    return (
-        _runs_visits(user)
-        or _teaches_at(user, activity.school_id)
-        or (activity.partner_id is not None and _hosts_at(user, activity.partner_id))
-    )
-
-
-@object_rule("activities.manage", Activity)
-def _manage_activity(user: User, activity: Activity) -> bool:
-    return _runs_visits(user) or _teaches_at(user, activity.school_id)
-
-
-@object_rule("activities.manage", Organization)
-def _activities_of_school(user: User, school: Organization) -> bool:
-    return _runs_visits(user) or _teaches_at(user, school.id)

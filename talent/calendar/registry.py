@@ -1,10 +1,12 @@
 """The one place features add their events to users' calendars.
 
-A feature registers a provider once, at import time of a module its views import:
+A feature writes a provider and registers it under a unique name from its ``register(app)``
+(talent/<feature>/feature.py):
 
-    @register_provider("mentoring")
     def planned_sessions(user, *, start, end):
         return [CalendarEvent(uid=f"planned-session-{p.id}", title=..., starts_at=..., ...)]
+
+    register_provider("mentoring")(planned_sessions)
 
 A provider returns the events of one user between ``start`` and ``end`` (aware UTC), with a
 bounded number of queries.

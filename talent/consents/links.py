@@ -24,7 +24,7 @@ from talent.locking import lock
 from talent.people.models import User
 from talent.privacy.settings import int_setting
 from talent.reminders import services as engine
-from talent.reminders.kinds import Kind, register_kind
+from talent.reminders.kinds import Kind
 from talent.reminders.models import Category
 
 SALT = "talent-guardian-consent"
@@ -99,7 +99,11 @@ def _body(values) -> str:
     return "\n\n".join(str(paragraph) for paragraph in paragraphs)
 
 
-register_kind(
+#: The notification kinds this module defines; its feature registers them (feature.py).
+KINDS: list[Kind] = []
+
+
+KINDS.append(
     Kind(
         GUARDIAN_LINK,
         Category.PROGRAMMES,

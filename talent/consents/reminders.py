@@ -15,7 +15,7 @@ from talent.consents.services import local_zone
 from talent.extensions import db
 from talent.people.models import Role, RoleAssignment, User
 from talent.reminders import services as reminders
-from talent.reminders.kinds import Kind, register_kind
+from talent.reminders.kinds import Kind
 from talent.reminders.models import Category
 
 EXPIRY_KIND = "consents.expiring"
@@ -33,7 +33,11 @@ def _words(values: dict) -> dict:
     }
 
 
-register_kind(
+#: The notification kinds this module defines; its feature registers them (feature.py).
+KINDS: list[Kind] = []
+
+
+KINDS.append(
     Kind(
         EXPIRY_KIND,
         Category.PROGRAMMES,

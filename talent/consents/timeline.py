@@ -10,7 +10,7 @@ from flask_babel import get_locale, gettext
 from talent.auth import policy
 from talent.consents.models import Consent
 from talent.schools.models import Student
-from talent.timeline.registry import TimelineEntry, read_rows, register_timeline_provider
+from talent.timeline.registry import TimelineEntry, read_rows
 
 #: Each consent of the pupil with what its entries say, newest first, as plain rows.
 _PUPIL_CONSENTS = (
@@ -30,7 +30,6 @@ _PUPIL_CONSENTS = (
 _DAY = dates.parse_pattern("d. MMM y")
 
 
-@register_timeline_provider
 def consents(student: Student, viewer) -> list[TimelineEntry]:
     """Each consent given and withdrawn; not even read for a viewer who may not see them."""
     if not policy.can(viewer, "consents.manage", student):

@@ -11,7 +11,6 @@ from flask_login import current_user
 from talent.auth import policy
 from talent.auth.guards import permission_required, public
 from talent.consents import links, services
-from talent.consents import timeline as _timeline  # noqa: F401 - registers the provider
 from talent.consents.forms import (
     ConsentForm,
     GuardianAnswerForm,

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from sqlalchemy.orm import contains_eager
 
-from talent.calendar.registry import CalendarEvent, register_provider
+from talent.calendar.registry import CalendarEvent
 from talent.courses.models import Course, CourseEnrollment, CourseSession, EnrollmentState
 from talent.courses.notices import SESSION_LEAD
 from talent.extensions import db
@@ -35,7 +35,6 @@ def calendar_event(session: CourseSession) -> CalendarEvent:
     )
 
 
-@register_provider("courses")
 def course_sessions(user: User, *, start: datetime, end: datetime) -> list[CalendarEvent]:
     """The sessions of the courses the user has a seat on, in one query."""
     query = (

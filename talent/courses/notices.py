@@ -24,7 +24,7 @@ from talent.courses.models import (
 )
 from talent.extensions import db
 from talent.reminders import services as engine
-from talent.reminders.kinds import Kind, register_kind
+from talent.reminders.kinds import Kind
 from talent.reminders.models import Category
 
 log = logging.getLogger(__name__)
@@ -47,8 +47,12 @@ def _to_course(notification):
     return "courses.course", {"course_id": notification.context["course_id"]}
 
 
+#: The notification kinds this module defines; its feature registers them (feature.py).
+KINDS: list[Kind] = []
+
+
 def _register(name, label, subject, body, model, relevant=None, link=_to_course) -> None:
-    register_kind(Kind(name, Category.COURSES, label, subject, body, link, model, relevant))
+    KINDS.append(Kind(name, Category.COURSES, label, subject, body, link, model, relevant))
 
 
 def _in_state(*states: EnrollmentState):

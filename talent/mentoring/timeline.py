@@ -1,5 +1,4 @@
-"""Mentoring on a pupil's timeline, and which pupils a mentor may see (talent.timeline and
-the pupil rules in talent.auth.policy)."""
+"""Mentoring on a pupil's timeline (registered by talent/mentoring/feature.py)."""
 
 from __future__ import annotations
 
@@ -18,33 +17,13 @@ from talent.mentoring.models import (
     Pairing,
     PairingState,
 )
+from talent.mentoring.policy import RUNNING
 from talent.people.models import User
 from talent.schools.models import Student
-from talent.timeline.registry import TimelineEntry, read_rows, register_timeline_provider
+from talent.timeline.registry import TimelineEntry, read_rows
 
-#: Pairings a mentor has taken on: they see the pupil while it runs.
-RUNNING = (PairingState.ACTIVE, PairingState.PAUSED)
 #: Pairings that happened, shown on the timeline.
 SHOWN = (*RUNNING, PairingState.COMPLETED, PairingState.ENDED_EARLY)
-
-
-@policy.register_mentee_check
-def mentors_now(user: User, student: Student) -> bool:
-    """True while the user mentors the pupil in an active or paused pairing."""
-    return (
-        db.session.scalar(
-            sa.select(Pairing.id)
-            .join(MentorProfile, MentorProfile.id == Pairing.mentor_id)
-            .join(MenteeProfile, MenteeProfile.id == Pairing.mentee_id)
-            .where(
-                MentorProfile.user_id == user.id,
-                MenteeProfile.student_id == student.id,
-                Pairing.state.in_(RUNNING),
-            )
-            .limit(1)
-        )
-        is not None
-    )
 
 
 def _hours(minutes: int) -> str:
@@ -96,7 +75,6 @@ def _readable_pairings(viewer: User, pairing_ids: list[int]) -> set[int]:
     }
 
 
-@register_timeline_provider
 def mentoring(student: Student, viewer: User) -> list[TimelineEntry]:
     """Each pairing the pupil had, with its confirmed hours; never notes or concerns."""
     pairings = read_rows(_PUPIL_PAIRINGS, student_id=student.id)

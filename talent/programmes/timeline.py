@@ -14,7 +14,7 @@ from talent.programmes.models import (
     ProgrammeTrack,
 )
 from talent.schools.models import Student
-from talent.timeline.registry import TimelineEntry, read_rows, register_timeline_provider
+from talent.timeline.registry import TimelineEntry, read_rows
 
 #: The pupil's enrollments as plain rows: the steps taken, the fields of study, and the
 #: programme's name, year and school (what its label and the view rule read).
@@ -61,7 +61,6 @@ def _programme(row: sa.Row) -> Programme:
     )
 
 
-@register_timeline_provider
 def programmes(student: Student, viewer) -> list[TimelineEntry]:
     """Applied, active, completed and withdrawn, with intended fields of study."""
     entries = []

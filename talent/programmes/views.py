@@ -17,7 +17,6 @@ from talent.errors import DomainError
 from talent.extensions import db
 from talent.people.models import Organization, OrganizationKind
 from talent.programmes import services
-from talent.programmes import timeline as _timeline  # noqa: F401 - registers the provider
 from talent.programmes.forms import (
     AlumniOutcomeForm,
     ChooseClassForm,

@@ -1,8 +1,9 @@
 """The registry of notification kinds: each kind's category, wording and link.
 
-A feature registers its kinds once, at import time of a module its services import:
+A feature defines its kinds in a module-level ``KINDS`` list and registers them from its
+``register(app)`` (talent/<feature>/feature.py) with ``register_kinds(module.KINDS)``:
 
-    register_kind(Kind(
+    KINDS.append(Kind(
         "mentoring.session_soon", Category.MENTORING, label=_l("Mentoring session soon"),
         subject=_l("Mentoring session %(starts_at)s"),
         body=_l("You meet %(other)s at %(place)s, %(starts_at)s."),
@@ -17,7 +18,7 @@ context values whose key ends in ``_at`` are times, shown in the recipient's zon
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,6 +86,12 @@ def register_kind(kind: Kind) -> Kind:
         raise ValueError(f"notification kind {kind.name!r} is already registered")
     _KINDS[kind.name] = kind
     return kind
+
+
+def register_kinds(kinds: Iterable[Kind]) -> None:
+    """Add a feature's kinds (its ``register(app)`` calls this); again changes nothing."""
+    for kind in kinds:
+        register_kind(kind)
 
 
 def unregister_kind(name: str) -> None:

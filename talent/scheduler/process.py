@@ -52,7 +52,7 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
         executors={"default": ThreadPoolExecutor(max_workers=1)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
-    for job in feature_jobs():
+    for job in feature_jobs(app):
         scheduler.add_job(
             _runner(app, job),
             IntervalTrigger(seconds=job.every_seconds or settings.interval_seconds, timezone=UTC),

@@ -7,7 +7,7 @@ from flask_babel import gettext
 
 from talent.audit.models import AuditEvent
 from talent.schools.models import Student
-from talent.timeline.registry import TimelineEntry, read_rows, register_timeline_provider
+from talent.timeline.registry import TimelineEntry, read_rows
 
 #: Audit actions whose ``after`` holds the pupil's class (roster imports write these).
 CLASS_ACTIONS = ("roster.pupil_create", "roster.pupil_update")
@@ -25,7 +25,6 @@ _CLASS_MOVES = (
 )
 
 
-@register_timeline_provider
 def school_record(student: Student, viewer) -> list[TimelineEntry]:
     """Registration, each class the pupil was put in, and the day they left school."""
     entries = [

@@ -4,13 +4,9 @@ A provider is a function ``provider(student, viewer) -> Iterable[TimelineEntry]`
 small, fixed number of queries (however much the pupil has done), best selects built once and
 run with ``read_rows``, and leaves out what the viewer may not see; an entry can also name a
 permission the viewer must hold on the pupil.
-Register once, at import time of a module the feature's blueprint imports::
+The feature registers it from its ``register(app)`` (talent/<feature>/feature.py)::
 
-    from talent.timeline.registry import TimelineEntry, register_timeline_provider
-
-    @register_timeline_provider
-    def visits_of(student, viewer):
-        ...
+    register_timeline_provider(feed.visits_of)
 """
 
 from __future__ import annotations
@@ -74,7 +70,8 @@ def unregister_timeline_provider(provider: Provider) -> None:
 
 
 def providers() -> list[Provider]:
-    return list(_PROVIDERS.values())
+    """By name, so entries of one moment come in the same order whatever registered first."""
+    return [provider for _, provider in sorted(_PROVIDERS.items())]
 
 
 def read_rows(statement: sa.Select, **params) -> Sequence[sa.Row]:

@@ -17,7 +17,6 @@ from talent.extensions import db
 from talent.privacy.services import set_left_school
 from talent.programmes.forms import LeftSchoolForm
 from talent.schools.models import Student
-from talent.timeline import providers as _providers  # noqa: F401 - registers the provider
 from talent.timeline.registry import timeline_for
 from talent.web.forms import show_error_on_form
 

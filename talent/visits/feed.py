@@ -13,11 +13,11 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from talent.activities.models import Activity, ActivityParticipant
 from talent.auth import policy
-from talent.calendar.registry import CalendarEvent, register_provider
+from talent.calendar.registry import CalendarEvent
 from talent.extensions import db
 from talent.people.models import Organization, Role, User
 from talent.schools.models import Student
-from talent.timeline.registry import TimelineEntry, read_rows, register_timeline_provider
+from talent.timeline.registry import TimelineEntry, read_rows
 from talent.visits.models import (
     LabSite,
     LabVisit,
@@ -88,7 +88,6 @@ def _involving(user: User) -> sa.ColumnElement[bool]:
     return sa.or_(*conditions)
 
 
-@register_provider("visits")
 def lab_visits(user: User, *, start: datetime, end: datetime) -> list[CalendarEvent]:
     """The visits the user takes part in, in one query."""
     query = (
@@ -171,7 +170,6 @@ def _activity_to_judge(row: sa.Row) -> Activity:
     return Activity(id=row.id, school_id=row.school_id, partner_id=row.partner_id)
 
 
-@register_timeline_provider
 def visits_and_activities(student: Student, viewer: User) -> list[TimelineEntry]:
     """The pupil's lab visits and collaboration activities, in two queries."""
     entries = []

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from talent.extensions import db
 from talent.people.models import Organization, Role, RoleAssignment, User
 from talent.reminders import services as reminders
-from talent.reminders.kinds import Kind, register_kind
+from talent.reminders.kinds import Kind
 from talent.reminders.models import Category
 from talent.visits.links import make_feedback_token
 from talent.visits.models import (
@@ -77,8 +77,12 @@ def _took_place(visit: LabVisit) -> bool:
     return visit.state in (VisitState.CONFIRMED, VisitState.COMPLETED)
 
 
+#: The notification kinds this module defines; its feature registers them (feature.py).
+KINDS: list[Kind] = []
+
+
 def _register(name, label, subject, body, link=_visit_link, **extra) -> None:
-    register_kind(
+    KINDS.append(
         Kind(
             name,
             Category.VISITS,

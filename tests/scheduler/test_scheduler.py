@@ -36,7 +36,7 @@ def test_the_scheduler_is_blocking_utc_in_memory_with_interval_ticks(app):
     assert job.coalesce is True and job.max_instances == 1
 
 
-def test_every_features_jobs_are_collected():
+def test_every_features_jobs_are_collected(app):
     jobs = feature_jobs()
     assert jobs[0].name != "" and len({job.name for job in jobs}) == len(jobs)
     assert any(job.name == "deliver-reminders" and job.every_seconds is None for job in jobs)

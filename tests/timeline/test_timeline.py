@@ -12,6 +12,7 @@ from talent.extensions import db
 from talent.people.models import Role
 from talent.programmes.models import EnrollmentState, FieldOfStudy
 from talent.rosters import services as rosters
+from talent.schools.models import Student
 from talent.timeline.registry import (
     TimelineEntry,
     register_timeline_provider,
@@ -49,9 +50,9 @@ def mentee_check():
     def mentors(user, student):
         return user.name == "Mentor of Emma" and student.name == "Emma Hansen"
 
-    policy.register_mentee_check(mentors)
+    policy.object_rule("pupils.view", Student)(mentors)
     yield
-    policy._MENTEE_CHECKS.remove(mentors)
+    policy.unregister_rule("pupils.view", Student, mentors)
 
 
 def test_a_teacher_sees_programmes_consents_and_classes(client, login, world):

@@ -107,5 +107,4 @@ def signed_in_user():
 
 
 # Route modules register themselves on bp.
-from talent.courses import feed  # noqa: E402, F401 - registers the calendar provider
 from talent.courses.views import manage, participant, public  # noqa: E402, F401

@@ -9,7 +9,7 @@ from flask import current_app, url_for
 from flask_babel import gettext
 from sqlalchemy.orm import selectinload
 
-from talent.calendar.registry import CalendarEvent, register_provider
+from talent.calendar.registry import CalendarEvent
 from talent.extensions import db
 from talent.mentoring.models import MenteeProfile, MentorProfile, Pairing, PlannedSession
 from talent.mentoring.services.pairings import pairing_options
@@ -40,7 +40,6 @@ def calendar_event(planned: PlannedSession, viewer_id: int) -> CalendarEvent:
     )
 
 
-@register_provider("mentoring")
 def planned_sessions(user: User, *, start: datetime, end: datetime) -> list[CalendarEvent]:
     """The user's planned sessions as mentor or mentee, cancelled ones marked so."""
     query = (

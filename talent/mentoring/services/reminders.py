@@ -26,7 +26,7 @@ from talent.mentoring.models import (
 )
 from talent.people.models import Role, User
 from talent.reminders import services as engine
-from talent.reminders.kinds import Kind, register_kind
+from talent.reminders.kinds import Kind
 from talent.reminders.models import Category
 
 log = logging.getLogger(__name__)
@@ -79,8 +79,12 @@ def _answer_values(values) -> dict:
     }
 
 
+#: The notification kinds this module defines; its feature registers them (feature.py).
+KINDS: list[Kind] = []
+
+
 def _kind(name, category, label, subject, body, link, model, relevant=None) -> None:
-    register_kind(Kind(name, category, label, subject, body, link, model, relevant))
+    KINDS.append(Kind(name, category, label, subject, body, link, model, relevant))
 
 
 _kind(
@@ -151,7 +155,7 @@ _kind(
     MentoringSession,
     lambda session: session.confirmed_at is None,
 )
-register_kind(
+KINDS.append(
     Kind(
         SESSION_BY_LINK,
         Category.MENTORING,

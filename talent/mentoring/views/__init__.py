@@ -50,9 +50,7 @@ def hours_text() -> Callable[[int], str]:
     return text
 
 
-# Register the calendar and timeline providers; route modules register themselves on bp.
-from talent.mentoring import timeline  # noqa: E402, F401
-from talent.mentoring.services import calendar  # noqa: E402, F401
+# The route modules add their routes to bp.
 from talent.mentoring.views import (  # noqa: E402, F401
     pairings,
     profiles,

@@ -109,5 +109,4 @@ def teacher_options(school_id: int) -> list[tuple[int, str]]:
 
 # Route modules register themselves on bp; the feed registers the calendar and timeline
 # providers.
-from talent.visits import feed  # noqa: E402, F401
 from talent.visits.views import requests, slots, visits  # noqa: E402, F401

@@ -1,0 +1,13 @@
+"""Wires collaboration activities into the app (see talent/features.py)."""
+
+from flask import Flask
+
+from talent.auth import policy
+
+
+def register(app: Flask) -> None:
+    from talent.activities import policy as rules
+    from talent.activities.views import bp
+
+    app.register_blueprint(bp)
+    policy.register(rules.rules)

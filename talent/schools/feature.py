@@ -1,0 +1,13 @@
+"""Wires schools, classes and pupils into the app (see talent/features.py)."""
+
+from flask import Flask
+
+from talent.auth import policy
+
+
+def register(app: Flask) -> None:
+    from talent.schools import policy as rules
+    from talent.schools.views import bp
+
+    app.register_blueprint(bp)
+    policy.register(rules.rules)

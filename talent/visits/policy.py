@@ -1,0 +1,89 @@
+"""Who may do what with lab visits (registered with talent.auth.policy).
+
+Hosts manage their own organisation's sites and slots and answer bookings on them; teachers
+book for their own school's classes and change their school's visits; coordinators do all.
+"""
+
+from __future__ import annotations
+
+from talent.auth.policy import Role, Rules, hosts_at, is_coordinator, teaches_at
+from talent.people.models import Organization, User
+from talent.schools.models import SchoolClass
+from talent.visits.models import (
+    LabSite,
+    LabVisit,
+    RequestState,
+    SchoolBlackout,
+    VisitRequest,
+    VisitSlot,
+)
+
+rules = Rules()
+
+
+@rules.object("visits.host", Organization)
+def host_for_organization(user: User, organization: Organization) -> bool:
+    return is_coordinator(user) or hosts_at(user, organization.id)
+
+
+@rules.object("visits.host", LabSite)
+def host_site(user: User, site: LabSite) -> bool:
+    return is_coordinator(user) or hosts_at(user, site.organization_id)
+
+
+@rules.object("visits.host", VisitSlot)
+def host_slot(user: User, slot: VisitSlot) -> bool:
+    return host_site(user, slot.site)
+
+
+@rules.object("visits.book", SchoolClass)
+def book_for_class(user: User, school_class: SchoolClass) -> bool:
+    return is_coordinator(user) or teaches_at(user, school_class.school_id)
+
+
+@rules.object("visits.read", LabVisit)
+def read_visit(user: User, visit: LabVisit) -> bool:
+    return (
+        is_coordinator(user)
+        or teaches_at(user, visit.school_id)
+        or hosts_at(user, visit.slot.site.organization_id)
+    )
+
+
+@rules.object("visits.manage", LabVisit)
+def manage_visit(user: User, visit: LabVisit) -> bool:
+    return is_coordinator(user) or teaches_at(user, visit.school_id)
+
+
+@rules.object("visits.confirm", LabVisit)
+def confirm_visit(user: User, visit: LabVisit) -> bool:
+    return is_coordinator(user) or hosts_at(user, visit.slot.site.organization_id)
+
+
+@rules.object("visits.cancel", LabVisit)
+def cancel_visit(user: User, visit: LabVisit) -> bool:
+    return manage_visit(user, visit) or confirm_visit(user, visit)
+
+
+@rules.object("visits.requests", VisitRequest)
+def read_request(user: User, request: VisitRequest) -> bool:
+    return (
+        is_coordinator(user)
+        or teaches_at(user, request.school_id)
+        or (Role.HOST in user.roles and request.state is RequestState.OPEN)
+    )
+
+
+@rules.object("visits.manage", VisitRequest)
+def manage_request(user: User, request: VisitRequest) -> bool:
+    return is_coordinator(user) or teaches_at(user, request.school_id)
+
+
+@rules.object("visits.blackouts", Organization)
+def blackouts_of_school(user: User, school: Organization) -> bool:
+    return is_coordinator(user) or teaches_at(user, school.id)
+
+
+@rules.object("visits.blackouts", SchoolBlackout)
+def blackout(user: User, blackout: SchoolBlackout) -> bool:
+    return is_coordinator(user) or teaches_at(user, blackout.school_id)
