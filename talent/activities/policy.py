@@ -6,8 +6,10 @@ in; coordinators all of them.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from talent.activities.models import Activity
-from talent.auth.policy import Rules, hosts_at, is_coordinator, teaches_at
+from talent.auth.policy import Role, Rules, hosts_at, is_coordinator, teaches_at
 from talent.people.models import Organization, User
 
 rules = Rules()
@@ -20,6 +22,19 @@ def read_activity(user: User, activity: Activity) -> bool:
         or teaches_at(user, activity.school_id)
         or (activity.partner_id is not None and hosts_at(user, activity.partner_id))
     )
+
+
+@rules.scope("activities.read", Activity)
+def activities_seen(user: User) -> sa.ColumnElement[bool]:
+    if is_coordinator(user):
+        return sa.true()
+    own = user.organization_id if user.organization_id is not None else -1
+    conditions = [sa.false()]
+    if Role.TEACHER in user.roles:
+        conditions.append(Activity.school_id == own)
+    if Role.HOST in user.roles:
+        conditions.append(Activity.partner_id == own)
+    return sa.or_(*conditions)
 
 
 @rules.object("activities.manage", Activity)

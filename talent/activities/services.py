@@ -19,9 +19,10 @@ from talent.activities.models import (
     ActivityParticipant,
 )
 from talent.audit.services import record_event, snapshot
+from talent.auth import policy
 from talent.errors import AlreadyDone, ValidationFailed
 from talent.extensions import db
-from talent.people.models import Organization, OrganizationKind, Role, User
+from talent.people.models import Organization, OrganizationKind, User
 from talent.schools.models import Student
 from talent.text import require_single_line
 
@@ -182,14 +183,7 @@ def activities_query(
         )
         .order_by(Activity.starts_on.desc(), Activity.id.desc())
     )
-    if not user.has_role(Role.ADMIN, Role.COORDINATOR):
-        own = user.organization_id if user.organization_id is not None else -1
-        conditions = []
-        if user.has_role(Role.TEACHER):
-            conditions.append(Activity.school_id == own)
-        if user.has_role(Role.HOST):
-            conditions.append(Activity.partner_id == own)
-        query = query.where(sa.or_(*conditions) if conditions else sa.false())
+    query = query.where(policy.scope(user, "activities.read", Activity))
     if kind is not None:
         query = query.where(Activity.kind == kind)
     if school_id is not None:

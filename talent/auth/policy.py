@@ -9,7 +9,7 @@ each feature declares the rules for its own models in ``talent/<feature>/policy.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -130,9 +130,14 @@ def register(rules: Rules) -> None:
             merged.setdefault(key, {}).update(functions)
 
 
-def registered_rules() -> Iterable[tuple[str, type]]:
+def registered_rules() -> list[tuple[str, type]]:
     """Every (permission, model) some feature has an object rule for."""
     return list(_OBJECT_RULES)
+
+
+def registered_scopes() -> list[tuple[str, type]]:
+    """Every (permission, model) some feature has a list scope for."""
+    return list(_SCOPES)
 
 
 def is_signed_in(user: User | None) -> bool:

@@ -6,7 +6,12 @@ book for their own school's classes and change their school's visits; coordinato
 
 from __future__ import annotations
 
+from datetime import date
+
+import sqlalchemy as sa
+
 from talent.auth.policy import Role, Rules, hosts_at, is_coordinator, teaches_at
+from talent.db import utcnow
 from talent.people.models import Organization, User
 from talent.schools.models import SchoolClass
 from talent.visits.models import (
@@ -17,8 +22,18 @@ from talent.visits.models import (
     VisitRequest,
     VisitSlot,
 )
+from talent.visits.services.common import local_day
 
 rules = Rules()
+
+
+def _own(user: User) -> int:
+    """The user's organisation in a SQL condition; -1 (no row) when they have none."""
+    return user.organization_id if user.organization_id is not None else -1
+
+
+def _today() -> date:
+    return local_day(utcnow())
 
 
 @rules.object("visits.host", Organization)
@@ -50,6 +65,19 @@ def read_visit(user: User, visit: LabVisit) -> bool:
     )
 
 
+@rules.scope("visits.read", LabVisit)
+def visits_seen(user: User) -> sa.ColumnElement[bool]:
+    if is_coordinator(user):
+        return sa.true()
+    conditions = [sa.false()]
+    if Role.TEACHER in user.roles:
+        conditions.append(LabVisit.school_id == _own(user))
+    if Role.HOST in user.roles:
+        hosted = sa.select(VisitSlot.id).join(VisitSlot.site)
+        conditions.append(LabVisit.slot_id.in_(hosted.where(LabSite.organization_id == _own(user))))
+    return sa.or_(*conditions)
+
+
 @rules.object("visits.manage", LabVisit)
 def manage_visit(user: User, visit: LabVisit) -> bool:
     return is_coordinator(user) or teaches_at(user, visit.school_id)
@@ -65,13 +93,37 @@ def cancel_visit(user: User, visit: LabVisit) -> bool:
     return manage_visit(user, visit) or confirm_visit(user, visit)
 
 
+# A host sees the open requests a slot could still be proposed for: once the last day a class
+# could come has passed, nothing is left for a host to do, and the school's details are none of
+# their business any more. The list and the request's page agree on that.
+
+
 @rules.object("visits.requests", VisitRequest)
 def read_request(user: User, request: VisitRequest) -> bool:
     return (
         is_coordinator(user)
         or teaches_at(user, request.school_id)
-        or (Role.HOST in user.roles and request.state is RequestState.OPEN)
+        or (
+            Role.HOST in user.roles
+            and request.state is RequestState.OPEN
+            and request.latest_on >= _today()
+        )
     )
+
+
+@rules.scope("visits.requests", VisitRequest)
+def requests_seen(user: User) -> sa.ColumnElement[bool]:
+    if is_coordinator(user):
+        return sa.true()
+    conditions = [sa.false()]
+    if Role.TEACHER in user.roles:
+        conditions.append(VisitRequest.school_id == _own(user))
+    if Role.HOST in user.roles:
+        still_open = sa.and_(
+            VisitRequest.state == RequestState.OPEN, VisitRequest.latest_on >= _today()
+        )
+        conditions.append(still_open)
+    return sa.or_(*conditions)
 
 
 @rules.object("visits.manage", VisitRequest)

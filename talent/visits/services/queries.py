@@ -12,8 +12,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from talent.auth import policy
 from talent.extensions import db
-from talent.people.models import Role, User
+from talent.people.models import User
 from talent.visits.models import (
     LabSite,
     LabVisit,
@@ -44,16 +45,8 @@ def _with_slot(query: sa.Select) -> sa.Select:
 
 
 def scope_visits(query: sa.Select, user: User) -> sa.Select:
-    """Limit visits to those the user may see: their school's, or their organisation's sites'."""
-    if user.has_role(Role.ADMIN, Role.COORDINATOR):
-        return query
-    own = user.organization_id if user.organization_id is not None else -1
-    conditions = []
-    if user.has_role(Role.TEACHER):
-        conditions.append(LabVisit.school_id == own)
-    if user.has_role(Role.HOST):
-        conditions.append(LabSite.organization_id == own)
-    return query.where(sa.or_(*conditions) if conditions else sa.false())
+    """Limit visits to those the user may see (talent/visits/policy.py)."""
+    return query.where(policy.scope(user, "visits.read", LabVisit))
 
 
 def visits_query(

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from talent.audit.services import record_event
+from talent.auth import policy
 from talent.errors import AlreadyDone, InvalidState, ValidationFailed
 from talent.extensions import db
 from talent.locking import lock
@@ -202,17 +203,7 @@ def requests_query(
     return query
 
 
-def visible_requests_query(user: User, *, today: date) -> sa.Select:
-    """The requests a user works with: staff see all, a teacher their school's, a host the
-    open ones whose window has not passed."""
-    if user.has_role(Role.ADMIN, Role.COORDINATOR):
-        return requests_query()
-    own = user.organization_id if user.organization_id is not None else -1
-    conditions = []
-    if user.has_role(Role.TEACHER):
-        conditions.append(VisitRequest.school_id == own)
-    if user.has_role(Role.HOST):
-        conditions.append(
-            sa.and_(VisitRequest.state == RequestState.OPEN, VisitRequest.latest_on >= today)
-        )
-    return requests_query().where(sa.or_(*conditions) if conditions else sa.false())
+def visible_requests_query(user: User) -> sa.Select:
+    """The requests a user works with (talent/visits/policy.py): staff see all, a teacher
+    their school's, a host the open ones whose window has not passed."""
+    return requests_query().where(policy.scope(user, "visits.requests", VisitRequest))

@@ -39,7 +39,7 @@ from talent.web.actions import act
 @permission_required("visits.requests")
 def request_list():
     """Open requests: a school's own (teachers), every open one (hosts and staff)."""
-    query = visit_requests.visible_requests_query(current_user, today=local_day(utcnow()))
+    query = visit_requests.visible_requests_query(current_user)
     page = db.paginate(query, page=current_page(), per_page=PER_PAGE, error_out=False)
     return render_template("visits/requests.html", page=page)
 
