@@ -19,6 +19,7 @@ from talent.people.models import Organization, OrganizationKind, Role
 from talent.schools.models import SchoolClass
 from talent.web.actions import act
 from talent.web.forms import Form, show_error_on_form
+from talent.web.paging import page_number
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
@@ -27,10 +28,6 @@ PER_PAGE = 25
 
 class DeleteForm(Form):
     """Only the CSRF token."""
-
-
-def _page() -> int:
-    return min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
 
 
 def _works_everywhere() -> bool:
@@ -73,7 +70,7 @@ def index():
         kind=ActivityKind(kind) if kind else None,
         school_id=form.value("school"),
     )
-    page = db.paginate(query, page=_page(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template(
         "activities/index.html",
         form=form,

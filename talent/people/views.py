@@ -27,14 +27,13 @@ from talent.people.forms import (
 from talent.people.models import Organization, User
 from talent.web.actions import act
 from talent.web.forms import show_error_on_form
+from talent.web.paging import page_number
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("people", __name__, url_prefix="/admin")
 
 PER_PAGE = 25
-#: Page numbers beyond this are nonsense and would overflow the database's OFFSET.
-MAX_PAGE = 100_000
 
 
 def _role_names(user: User) -> str:
@@ -44,10 +43,6 @@ def _role_names(user: User) -> str:
 @bp.context_processor
 def _template_helpers() -> dict:
     return {"can": policy.can, "KIND_LABELS": KIND_LABELS, "role_names": _role_names}
-
-
-def _page_number() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
 
 
 def _organization(organization_id: int | None) -> Organization | None:
@@ -64,7 +59,7 @@ def organizations():
     form = OrganizationFilterForm(request.args)
     form.validate()
     query = services.organizations_query(kind=form.value("kind"), search=form.value("q") or "")
-    page = db.paginate(query, page=_page_number(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("people/organizations.html", form=form, page=page)
 
 
@@ -128,7 +123,7 @@ def users():
         status=form.value("status"),
         search=form.value("q") or "",
     )
-    page = db.paginate(query, page=_page_number(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("people/users.html", form=form, page=page)
 
 

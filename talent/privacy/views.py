@@ -22,6 +22,7 @@ from talent.privacy.forms import EraseForm, PupilSearchForm
 from talent.privacy.settings import int_setting
 from talent.schools.models import Student
 from talent.web.actions import act
+from talent.web.paging import page_number
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,6 @@ commands.register(bp)
 
 PERMISSION = "privacy.manage"
 PER_PAGE = 25
-MAX_PAGE = 100_000
 
 #: Readable names of the export's sections and fields; others are shown as they are.
 LABELS = {
@@ -72,10 +72,6 @@ def _template_helpers() -> dict:
     return {"can": policy.can, "label": label}
 
 
-def _page_number() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-
-
 def _student(student_id: int) -> Student:
     student = db.get_or_404(Student, student_id)
     policy.authorize(current_user, PERMISSION, student)
@@ -101,7 +97,7 @@ def index():
         ).all()
     due = db.paginate(
         services.retention_due_query(now, years),
-        page=_page_number(),
+        page=page_number(),
         per_page=PER_PAGE,
         error_out=False,
     )

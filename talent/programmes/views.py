@@ -40,6 +40,7 @@ from talent.schools.models import SchoolClass, Student
 from talent.web.actions import act
 from talent.web.csv_export import csv_response
 from talent.web.forms import show_error_on_form
+from talent.web.paging import page_number
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,6 @@ bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 
 PER_PAGE = 25
 ENROLLMENTS_PER_PAGE = 50
-MAX_PAGE = 100_000
 
 
 @bp.context_processor
@@ -58,10 +58,6 @@ def _template_helpers() -> dict:
         "FieldOfStudy": FieldOfStudy,
         "TARGET_FIELDS": TARGET_FIELDS,
     }
-
-
-def _page_number() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
 
 
 def _today():
@@ -102,7 +98,7 @@ def index():
     query = services.programmes_query(
         current_user, school_year=form.value("school_year"), search=form.value("q") or ""
     )
-    page = db.paginate(query, page=_page_number(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("programmes/index.html", form=form, page=page)
 
 
@@ -179,7 +175,7 @@ def show(programme_id: int):
     filters.validate()
     state = None if filters.state.errors else filters.state.data
     query = services.enrollments_query(programme, current_user, state=state)
-    page = db.paginate(query, page=_page_number(), per_page=ENROLLMENTS_PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=ENROLLMENTS_PER_PAGE, error_out=False)
     applicants = [e.student for e in page.items if e.state is EnrollmentState.APPLIED]
     return render_template(
         "programmes/show.html",
@@ -388,7 +384,7 @@ def withdraw(enrollment_id: int):
 def alumni():
     """Former programme pupils who have left school, and what they went on to study."""
     query = services.alumni_query(current_user)
-    page = db.paginate(query, page=_page_number(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("programmes/alumni.html", page=page)
 
 

@@ -22,11 +22,11 @@ from talent.reminders.models import (
 )
 from talent.reminders.preferences import preferences_of, set_preferences
 from talent.web.forms import show_error_on_form
+from talent.web.paging import page_number
 
 bp = Blueprint("reminders", __name__)
 
 PER_PAGE = 25
-MAX_PAGE = 100_000
 #: Stands for a notification's id in a URL built for all of them.
 _ANY_ID = 987_654_321
 
@@ -47,10 +47,6 @@ def _unread() -> int:
     return g.inbox_unread
 
 
-def _page_number() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-
-
 def _target_url(target) -> str | None:
     if target is None:
         return None
@@ -67,7 +63,7 @@ def index():
     """The user's notifications, newest first."""
     page = inbox.inbox_page(
         current_user,
-        page=_page_number(),
+        page=page_number(),
         per_page=PER_PAGE,
         language=str(get_locale()),
         zone=local_zone(),

@@ -37,6 +37,7 @@ from talent.schools.models import SchoolClass, Student
 from talent.web.actions import act
 from talent.web.csv_export import csv_response
 from talent.web.forms import show_error_on_form
+from talent.web.paging import page_number
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,6 @@ commands.register(bp)
 PERMISSION = "rosters.import"
 PER_PAGE = 50
 ROWS_PER_PAGE = 100
-MAX_PAGE = 100_000
 #: The consent kinds shown as columns of the roster.
 ROSTER_KINDS = (ConsentKind.PROGRAMME, ConsentKind.LAB_VISITS, ConsentKind.PHOTO_MEDIA)
 
@@ -60,10 +60,6 @@ def _template_helpers() -> dict:
         "RowAction": RowAction,
         "ImportState": ImportState,
     }
-
-
-def _page_number() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
 
 
 def _school_options() -> list[tuple[int, str]] | None:
@@ -143,7 +139,7 @@ def index():
     page = statuses = None
     if school is not None:
         query = _roster_query(school, form.value("school_class"), form.value("q") or "")
-        page = db.paginate(query, page=_page_number(), per_page=PER_PAGE, error_out=False)
+        page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
         consents = consents_by_pupil([s.id for s in page.items], ROSTER_KINDS)
         today = local_date(utcnow())
         statuses = {
@@ -287,7 +283,7 @@ def preview(import_id: int):
     page = None
     if roster_import.state is ImportState.READY:
         query = services.rows_query(roster_import, only_problems=only_problems)
-        page = db.paginate(query, page=_page_number(), per_page=ROWS_PER_PAGE, error_out=False)
+        page = db.paginate(query, page=page_number(), per_page=ROWS_PER_PAGE, error_out=False)
     form = _upload_form(formdata=None)
     if form.school_id is not None:
         form.school_id.data = roster_import.school_id

@@ -31,6 +31,7 @@ from talent.schools.forms import (
 from talent.schools.models import SchoolClass, Student
 from talent.web.actions import act
 from talent.web.forms import show_error_on_form
+from talent.web.paging import page_number
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +39,7 @@ bp = Blueprint("schools", __name__)
 
 CLASSES_PER_PAGE = 50
 STUDENTS_PER_PAGE = 50
-#: Page numbers beyond this are nonsense and would overflow the database's OFFSET.
-MAX_PAGE = 100_000
 PERMISSION = "classes.manage"
-
-
-def _page_number() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
 
 
 def _today():
@@ -81,7 +76,7 @@ def classes():
     query = services.classes_query(
         current_user, school_id=form.value("school"), school_year=form.value("year")
     )
-    page = db.paginate(query, page=_page_number(), per_page=CLASSES_PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=CLASSES_PER_PAGE, error_out=False)
     counts = services.student_counts(school_class.id for school_class in page.items)
     no_school = not chooses_school and services.own_school(current_user) is None
     return render_template(
@@ -169,7 +164,7 @@ def show_class(class_id: int):
     school_class = _in_scope(SchoolClass, class_id)
     page = db.paginate(
         services.students_query(school_class),
-        page=_page_number(),
+        page=page_number(),
         per_page=STUDENTS_PER_PAGE,
         error_out=False,
     )
@@ -354,7 +349,7 @@ def unplaced_students():
     )
     form.validate()
     query = services.unplaced_students_query(current_user, school_id=form.value("school"))
-    page = db.paginate(query, page=_page_number(), per_page=STUDENTS_PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=STUDENTS_PER_PAGE, error_out=False)
     return render_template(
         "schools/unplaced.html",
         form=form,

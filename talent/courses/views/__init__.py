@@ -8,7 +8,7 @@ from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from flask import Blueprint, current_app, flash, redirect, request
+from flask import Blueprint, current_app, flash, redirect
 from flask_babel import format_datetime, format_time, get_locale, get_timezone
 from flask_login import current_user
 
@@ -23,8 +23,6 @@ from talent.i18n import local_zone
 bp = Blueprint("courses", __name__)
 
 PER_PAGE = 25
-#: Page numbers beyond this are nonsense and would overflow the database's OFFSET.
-MAX_PAGE = 100_000
 
 
 @bp.context_processor
@@ -78,10 +76,6 @@ def _until(start: datetime, end: datetime) -> str:
     if start.astimezone(zone).date() == end.astimezone(zone).date():
         return format_time(end, "HH:mm")
     return format_datetime(end, "d. MMM y HH:mm")
-
-
-def page_number() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
 
 
 def to_local(moment: datetime | None, zone: str) -> datetime | None:

@@ -30,7 +30,7 @@ from talent.courses.services import (
     management,
     messages,
 )
-from talent.courses.views import PER_PAGE, bp, page_number, to_local
+from talent.courses.views import PER_PAGE, bp, to_local
 from talent.db import utcnow
 from talent.errors import DomainError
 from talent.extensions import db
@@ -38,6 +38,7 @@ from talent.i18n import timezone_choices
 from talent.web.actions import act
 from talent.web.csv_export import csv_response
 from talent.web.forms import show_error_on_form
+from talent.web.paging import page_number
 from talent.web.redirects import is_local_path
 
 log = logging.getLogger(__name__)

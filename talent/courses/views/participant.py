@@ -13,12 +13,13 @@ from talent.auth.guards import permission_required
 from talent.courses.forms import ApplicationForm, CheckInForm
 from talent.courses.models import Course, CourseEnrollment, CourseSession, EnrollmentState
 from talent.courses.services import attendance, certificates, enrollment, waitlist
-from talent.courses.views import PER_PAGE, absolute_url, bp, page_number, refuse
+from talent.courses.views import PER_PAGE, absolute_url, bp, refuse
 from talent.db import utcnow
 from talent.errors import DomainError
 from talent.extensions import db
 from talent.web.actions import act
 from talent.web.forms import show_error_on_form
+from talent.web.paging import page_number
 
 log = logging.getLogger(__name__)
 

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, url_for
 from flask_babel import gettext
 
 bp = Blueprint("mentoring", __name__, url_prefix="/mentoring")
-
-
-def current_page() -> int:
-    """The ?page= number, 1 when missing or not a number."""
-    page = request.args.get("page", 1, type=int)
-    return page if page and page > 0 else 1
 
 
 #: An id no row has, marking where the id goes in an address.

@@ -34,10 +34,11 @@ from talent.mentoring.services import logbook, matching, profiles, sessions
 from talent.mentoring.services import pairings as service
 from talent.mentoring.services.profiles import get_or_404, local_today
 from talent.mentoring.services.safeguarding import open_concern_counts
-from talent.mentoring.views import bp, current_page, hours_text, url_with_id
+from talent.mentoring.views import bp, hours_text, url_with_id
 from talent.mentoring.views.profiles import _load_mentee
 from talent.web.actions import act
 from talent.web.forms import show_error_on_form
+from talent.web.paging import page_number
 
 #: How many ranked mentors the matching page shows.
 SUGGESTIONS_SHOWN = 20
@@ -65,7 +66,7 @@ def index():
         state = request.args.get("state") or None
         programme_id = request.args.get("programme", type=int)
         page = service.pairing_overview(
-            page=current_page(),
+            page=page_number(),
             state=PairingState(state) if state in set(PairingState) else None,
             programme_id=programme_id,
             overdue_on=today if form.overdue.data else None,
@@ -79,7 +80,7 @@ def index():
         )
     mentor = profiles.mentor_profile_of(current_user)
     if mentor is not None:
-        page = service.pairings_of_mentor(mentor, page=current_page())
+        page = service.pairings_of_mentor(mentor, page=page_number())
         ids = [pairing.id for pairing in page.items]
         context.update(
             mentor=mentor,
@@ -196,7 +197,7 @@ def pairing(pairing_id: int):
     status_names = {status: str(status.label) for status in GoalStatus}
     mode_names = {mode: str(mode.label) for mode in SessionMode}
     log_page = logbook.session_log(
-        pairing, page=current_page(), with_private_notes=allowed["private"]
+        pairing, page=page_number(), with_private_notes=allowed["private"]
     )
     return render_template(
         "mentoring/pairing.html",

@@ -24,10 +24,11 @@ from talent.mentoring.models import MenteeProfile, MentoringProgramme, Pairing
 from talent.mentoring.services import profiles as service
 from talent.mentoring.services.pairings import pairing_options
 from talent.mentoring.services.profiles import get_or_404, local_today
-from talent.mentoring.views import bp, current_page
+from talent.mentoring.views import bp
 from talent.people.models import Organization, User
 from talent.schools.models import Student
 from talent.web.forms import show_error_on_form
+from talent.web.paging import page_number
 
 # --- programmes ----------------------------------------------------------------------------
 
@@ -79,7 +80,7 @@ def edit_programme(programme_id: int | None = None):
 def mentors():
     """Every mentor with their capacity and vetting at a glance."""
     query = request.args.get("q", "")[:100]
-    page, profiles = service.mentor_list(page=current_page(), query=query)
+    page, profiles = service.mentor_list(page=page_number(), query=query)
     return render_template(
         "mentoring/mentors.html",
         page=page,
@@ -199,7 +200,7 @@ def mentees():
     pupils, researchers = service.find_possible_mentees(find) if find else ([], [])
     return render_template(
         "mentoring/mentees.html",
-        page=service.mentee_list(page=current_page(), query=query),
+        page=service.mentee_list(page=page_number(), query=query),
         query=query,
         find=find,
         pupils=pupils,

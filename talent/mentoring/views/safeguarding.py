@@ -14,9 +14,10 @@ from talent.extensions import db
 from talent.mentoring.forms import CloseConcernForm, ConcernForm, ConcernNoteForm
 from talent.mentoring.models import ConcernStatus
 from talent.mentoring.services import safeguarding as service
-from talent.mentoring.views import bp, current_page
+from talent.mentoring.views import bp
 from talent.mentoring.views.pairings import load_pairing_or_404
 from talent.web.forms import show_error_on_form
+from talent.web.paging import page_number
 
 
 @bp.route("/pairings/<int:pairing_id>/concern", methods=["GET", "POST"])
@@ -63,7 +64,7 @@ def concerns():
     """Concerns across all pairings, open ones first."""
     status = request.args.get("status")
     page = service.concern_list(
-        page=current_page(),
+        page=page_number(),
         status=ConcernStatus(status) if status in set(ConcernStatus) else None,
     )
     return render_template("mentoring/concerns.html", page=page, status=status)

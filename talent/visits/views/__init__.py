@@ -7,7 +7,7 @@ objects they may see but not change answer 403.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, request
+from flask import Blueprint, abort, flash
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -22,11 +22,6 @@ from talent.web.forms import show_error_on_form
 bp = Blueprint("visits", __name__, url_prefix="/visits")
 
 PER_PAGE = 25
-MAX_PAGE = 100_000
-
-
-def current_page() -> int:
-    return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
 
 
 def load(model: type, object_id: int, permission: str | None = None, loader=None):

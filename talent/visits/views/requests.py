@@ -24,7 +24,6 @@ from talent.visits.views import (
     PER_PAGE,
     bp,
     class_options,
-    current_page,
     load,
     own_organization_id,
     school_options,
@@ -33,6 +32,7 @@ from talent.visits.views import (
     works_everywhere,
 )
 from talent.web.actions import act
+from talent.web.paging import page_number
 
 
 @bp.route("/requests")
@@ -40,7 +40,7 @@ from talent.web.actions import act
 def request_list():
     """Open requests: a school's own (teachers), every open one (hosts and staff)."""
     query = visit_requests.visible_requests_query(current_user, today=local_day(utcnow()))
-    page = db.paginate(query, page=current_page(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("visits/requests.html", page=page)
 
 
@@ -215,7 +215,7 @@ def blackout_list():
         school_id=None if chooses else own_organization_id(),
         from_day=local_day(utcnow()),
     )
-    page = db.paginate(query, page=current_page(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("visits/blackouts.html", form=form, page=page, button=EmptyForm())
 
 

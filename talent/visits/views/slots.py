@@ -25,10 +25,8 @@ from talent.visits.services import booking, queries, sites, slots
 from talent.visits.services import month as calendar_service
 from talent.visits.services.common import show_day
 from talent.visits.views import (
-    MAX_PAGE,
     PER_PAGE,
     bp,
-    current_page,
     host_organization_options,
     load,
     own_organization_id,
@@ -36,6 +34,7 @@ from talent.visits.views import (
     works_everywhere,
 )
 from talent.web.actions import act
+from talent.web.paging import page_number
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +81,7 @@ def slot_list():
     """Open slots from today on, filtered by dates, topic, organisation and free places."""
     form, criteria = _filters()
     query = slots.slots_query(criteria, now=utcnow(), zone=local_zone())
-    page = db.paginate(query, page=current_page(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("visits/slots.html", form=form, page=page)
 
 
@@ -103,7 +102,7 @@ def _month() -> date:
 
 def _visits_page() -> int:
     """The page of the day's visits; ``page`` pages its slots."""
-    return min(max(request.args.get("visits_page", 1, type=int) or 1, 1), MAX_PAGE)
+    return page_number("visits_page")
 
 
 def _filter_args() -> dict[str, str]:
@@ -159,7 +158,7 @@ def calendar_day(day: str):
     now, zone = utcnow(), local_zone()
     slots_page = db.paginate(
         calendar_service.day_slots_query(criteria, shown, now=now, zone=zone),
-        page=current_page(),
+        page=page_number(),
         per_page=PER_PAGE,
         error_out=False,
     )
@@ -320,7 +319,7 @@ def cancel_slot(slot_id: int):
 def site_list():
     """Lab sites by organisation; hosts see their own first."""
     query = sites.sites_query(active_only=not policy.has_permission(current_user, "visits.host"))
-    page = db.paginate(query, page=current_page(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("visits/sites.html", page=page)
 
 
@@ -380,7 +379,7 @@ def site(site_id: int):
     if not found.is_active and not policy.can(current_user, "visits.host", found):
         abort(404)
     query = slots.slots_query(slots.SlotFilter(site_id=found.id), now=utcnow())
-    page = db.paginate(query, page=current_page(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("visits/site.html", site=found, page=page)
 
 

@@ -45,7 +45,6 @@ from talent.visits.views import (
     PER_PAGE,
     bp,
     class_options,
-    current_page,
     load,
     school_options,
     show_problems,
@@ -53,6 +52,7 @@ from talent.visits.views import (
     works_everywhere,
 )
 from talent.web.actions import act
+from talent.web.paging import page_number
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ def index():
         when=queries.When(when) if when else None,
         now=utcnow(),
     )
-    page = db.paginate(query, page=current_page(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("visits/index.html", form=form, page=page)
 
 
@@ -109,7 +109,7 @@ def history(school_id: int):
     """Every visit of one school, newest first, with attendance and feedback."""
     school = load(Organization, school_id, "visits.blackouts")
     query = queries.visits_query(current_user, school_id=school.id, now=utcnow())
-    page = db.paginate(query, page=current_page(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     ids = [visit.id for visit in page.items]
     return render_template(
         "visits/history.html",
