@@ -16,7 +16,7 @@ from talent.audit.models import AuditEvent
 from talent.auth.guards import permission_required
 from talent.extensions import db
 from talent.i18n import local_zone
-from talent.people.services import organization_names
+from talent.web.options import organization_names
 from talent.web.paging import page_number
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")

@@ -27,6 +27,8 @@ from talent.people.forms import (
 from talent.people.models import Organization, User
 from talent.web.actions import act
 from talent.web.forms import show_error_on_form
+from talent.web.loading import load
+from talent.web.options import organization_options
 from talent.web.paging import page_number
 
 log = logging.getLogger(__name__)
@@ -64,8 +66,8 @@ def organizations():
 
 
 def _save_organization(form: OrganizationForm, organization: Organization | None):
-    try:
-        saved = services.save_organization(
+    return act(
+        lambda: services.save_organization(
             current_user,
             organization,
             name=form.name.data,
@@ -74,14 +76,16 @@ def _save_organization(form: OrganizationForm, organization: Organization | None
             website=form.website.data or "",
             is_active=form.is_active.data,
             now=utcnow(),
-        )
-    except DomainError as error:
-        show_error_on_form(form, error)
-        return None
-    db.session.commit()
+        ),
+        success=_organization_saved,
+        then=url_for("people.organizations"),
+        form=form,
+    )
+
+
+def _organization_saved(saved: Organization) -> str:
     log.info("organisation %s saved by user %s", saved.id, current_user.id)
-    flash(gettext("%(name)s is saved.", name=saved.name), "success")
-    return redirect(url_for("people.organizations"))
+    return gettext("%(name)s is saved.", name=saved.name)
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
@@ -98,8 +102,7 @@ def new_organization():
 @permission_required("organizations.manage")
 def edit_organization(organization_id: int):
     """Change an organisation's name, kind, city, website or whether it is active."""
-    organization = db.get_or_404(Organization, organization_id)
-    policy.authorize(current_user, "organizations.manage", organization)
+    organization = load(Organization, organization_id, "organizations.manage")
     form = OrganizationForm(obj=organization)
     if form.validate_on_submit() and (done := _save_organization(form, organization)):
         return done
@@ -113,9 +116,7 @@ def edit_organization(organization_id: int):
 @permission_required("users.manage")
 def users():
     """List users, filtered by role, organisation, status and part of the name or e-mail."""
-    form = UserFilterForm(
-        request.args, organizations=services.organization_options(include_inactive=True)
-    )
+    form = UserFilterForm(request.args, organizations=organization_options(include_inactive=True))
     form.validate()
     query = services.users_query(
         role=form.value("role"),
@@ -133,11 +134,11 @@ def invite():
     """Create an account for a person and e-mail them a link to choose a password."""
     form = InviteUserForm(
         role_choices=policy.grantable_roles(current_user),
-        organizations=services.organization_options(),
+        organizations=organization_options(),
     )
     if form.validate_on_submit():
-        try:
-            user = services.invite_user(
+        done = act(
+            lambda: services.invite_user(
                 current_user,
                 email=form.email.data,
                 name=form.name.data,
@@ -145,34 +146,27 @@ def invite():
                 organization=_organization(form.organization_id.data),
                 language=form.language.data,
                 now=utcnow(),
-            )
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(
-                gettext("%(name)s is invited; the e-mail is on its way.", name=user.name),
-                "success",
-            )
-            return redirect(url_for("people.edit_user", user_id=user.id))
+            ),
+            success=lambda user: gettext(
+                "%(name)s is invited; the e-mail is on its way.", name=user.name
+            ),
+            then=lambda user: url_for("people.edit_user", user_id=user.id),
+            form=form,
+        )
+        if done:
+            return done
     return render_template("people/user_form.html", form=form, user=None)
-
-
-def _managed_user(user_id: int) -> User:
-    user = db.get_or_404(User, user_id)
-    policy.authorize(current_user, "users.manage", user)
-    return user
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @permission_required("users.manage")
 def edit_user(user_id: int):
     """Change a user's name, e-mail, organisation and roles; new roles end their sessions."""
-    user = _managed_user(user_id)
+    user = load(User, user_id, "users.manage")
     form = UserForm(
         obj=user,
         role_choices=policy.grantable_roles(current_user),
-        organizations=services.organization_options(include_id=user.organization_id),
+        organizations=organization_options(include_id=user.organization_id),
     )
     if form.validate_on_submit():
         token = user.session_token
@@ -199,7 +193,7 @@ def edit_user(user_id: int):
 
 def _account_action(user_id: int, change, message: str):
     """Run one service on a user, commit, tell the user and go back to the user's page."""
-    user = _managed_user(user_id)
+    user = load(User, user_id, "users.manage")
     then = url_for("people.edit_user", user_id=user_id)
     done = act(
         lambda: change(current_user, user, now=utcnow()),

@@ -10,7 +10,6 @@ from werkzeug.routing import BuildError
 from talent.auth import policy
 from talent.auth.guards import permission_required
 from talent.db import utcnow
-from talent.errors import DomainError
 from talent.extensions import db
 from talent.i18n import local_zone
 from talent.reminders import inbox
@@ -21,7 +20,7 @@ from talent.reminders.models import (
     MANDATORY_CATEGORIES,
 )
 from talent.reminders.preferences import preferences_of, set_preferences
-from talent.web.forms import show_error_on_form
+from talent.web.actions import act
 from talent.web.paging import page_number
 
 bp = Blueprint("reminders", __name__)
@@ -129,14 +128,14 @@ def preferences():
         ]
     if form.validate_on_submit():
         chosen = form.pairs() | {key for key in current if key[0] in MANDATORY_CATEGORIES}
-        try:
-            set_preferences(current_user, chosen, now=utcnow())
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("Your notification preferences are saved."), "success")
-            return redirect(url_for("reminders.preferences"))
+        done = act(
+            lambda: set_preferences(current_user, chosen, now=utcnow()),
+            success=gettext("Your notification preferences are saved."),
+            then=url_for("reminders.preferences"),
+            form=form,
+        )
+        if done:
+            return done
     return render_template(
         "reminders/preferences.html",
         form=form,

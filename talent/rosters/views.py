@@ -25,18 +25,18 @@ from talent.auth.guards import permission_required
 from talent.consents.models import ConsentKind
 from talent.consents.services import consents_by_pupil, latest_of_kind, local_date
 from talent.db import utcnow
-from talent.errors import DomainError
 from talent.extensions import db
 from talent.people.models import Organization, OrganizationKind
-from talent.privacy.settings import int_setting
 from talent.rosters import commands, messages, services
 from talent.rosters.forms import RosterFilterForm, UploadForm
 from talent.rosters.models import ImportState, RosterImport, RowAction
 from talent.rosters.parsing import FIELD_HEADERS
 from talent.schools.models import SchoolClass, Student
+from talent.settings import int_setting
 from talent.web.actions import act
 from talent.web.csv_export import csv_response
-from talent.web.forms import show_error_on_form
+from talent.web.loading import load
+from talent.web.options import SCHOOLS, organization_options
 from talent.web.paging import page_number
 
 log = logging.getLogger(__name__)
@@ -66,12 +66,7 @@ def _school_options() -> list[tuple[int, str]] | None:
     """Schools to choose among, or None for a teacher, who works in their own school only."""
     if policy.school_scope(current_user) is not None:
         return None
-    rows = db.session.execute(
-        sa.select(Organization.id, Organization.name)
-        .where(Organization.kind == OrganizationKind.SCHOOL, Organization.is_active.is_(True))
-        .order_by(Organization.name)
-    )
-    return [(row.id, row.name) for row in rows]
+    return organization_options(SCHOOLS)
 
 
 def _school(school_id: int | None) -> Organization | None:
@@ -247,7 +242,8 @@ def _start(form: UploadForm, school: Organization):
     upload = form.file.data
     data = upload.stream.read(max_bytes + 1)
     now = utcnow()
-    try:
+
+    def start() -> RosterImport:
         roster_import = services.start_import(
             current_user,
             school,
@@ -259,24 +255,21 @@ def _start(form: UploadForm, school: Organization):
         )
         if roster_import.total_rows <= services.CHECK_CHUNK_ROWS:
             services.check_all(roster_import, now=now)
-    except DomainError as error:
-        show_error_on_form(form, error)
-        return None
-    db.session.commit()
-    return redirect(url_for("rosters.preview", import_id=roster_import.id))
+        return roster_import
 
-
-def _import(import_id: int) -> RosterImport:
-    roster_import = db.get_or_404(RosterImport, import_id)
-    policy.authorize(current_user, PERMISSION, roster_import)
-    return roster_import
+    return act(
+        start,
+        success=None,
+        then=lambda roster_import: url_for("rosters.preview", import_id=roster_import.id),
+        form=form,
+    )
 
 
 @bp.route("/imports/<int:import_id>")
 @permission_required(PERMISSION)
 def preview(import_id: int):
     """Progress while the file is checked, then every line with what saving would do."""
-    roster_import = _import(import_id)
+    roster_import = load(RosterImport, import_id, PERMISSION)
     only_problems = request.args.get("show") == "problems" or (
         roster_import.error_rows > 0 and request.args.get("show") != "all"
     )
@@ -306,7 +299,7 @@ def _wants_json() -> bool:
 @permission_required(PERMISSION)
 def check(import_id: int):
     """Check the next rows of a large file (the preview page calls this until done)."""
-    roster_import = _import(import_id)
+    roster_import = load(RosterImport, import_id, PERMISSION)
     services.check_next_chunk(roster_import, now=utcnow())
     db.session.commit()
     target = url_for("rosters.preview", import_id=roster_import.id)
@@ -325,7 +318,7 @@ def check(import_id: int):
 @permission_required(PERMISSION)
 def save(import_id: int):
     """Save every line of a checked file at once."""
-    roster_import = _import(import_id)
+    roster_import = load(RosterImport, import_id, PERMISSION)
     then = url_for("rosters.index", school=roster_import.school_id)
     saved: list[dict[str, int]] = []
     done = act(
@@ -352,7 +345,7 @@ def save(import_id: int):
 @permission_required(PERMISSION)
 def discard(import_id: int):
     """Throw away an unsaved import."""
-    roster_import = _import(import_id)
+    roster_import = load(RosterImport, import_id, PERMISSION)
     then = url_for("rosters.index", school=roster_import.school_id)
     return act(
         lambda: services.discard_import(current_user, roster_import, now=utcnow()),
@@ -365,7 +358,7 @@ def discard(import_id: int):
 @permission_required(PERMISSION)
 def problems(import_id: int):
     """The lines with problems and what is wrong with each, to fix the file by."""
-    roster_import = _import(import_id)
+    roster_import = load(RosterImport, import_id, PERMISSION)
     rows = db.session.scalars(services.rows_query(roster_import, only_problems=True)).all()
     header = (
         gettext("Line"),

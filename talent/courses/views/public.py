@@ -12,7 +12,7 @@ from talent.auth import policy
 from talent.auth.guards import public
 from talent.courses.forms import FORMAT_LABELS, CatalogueFilterForm, CheckInForm, VerifyForm
 from talent.courses.services import catalogue, certificates, enrollment, management, waitlist
-from talent.courses.views import absolute_url, bp, signed_in_user
+from talent.courses.views.common import absolute_url, bp, signed_in_user
 from talent.db import utcnow
 from talent.extensions import db
 from talent.i18n import local_zone
