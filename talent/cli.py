@@ -82,10 +82,20 @@ def check_deploy() -> None:
     click.echo("✓ Deployment settings look safe.")
 
 
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the scheduler process in the foreground (reminders, periodic jobs)."""
+    # Imported here so that the web app, which registers this command, never loads it.
+    from talent.scheduler.process import run
+
+    run(current_app._get_current_object())
+
+
 def register(app: Flask) -> None:
     from talent.generate.command import generate_command
     from talent.integrity.command import check_integrity_command
-    from talent.reminders.commands import reminders_cli, scheduler_command
+    from talent.reminders.commands import reminders_cli
 
     for command in (create_admin, seed_demo, check_deploy, reminders_cli, scheduler_command):
         app.cli.add_command(command)

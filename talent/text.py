@@ -10,6 +10,7 @@ import, the e-mail writer and the calendar feeds all use these functions.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from flask_babel import lazy_gettext as _l
 
@@ -51,3 +52,9 @@ def require_single_line(**fields: object) -> None:
     for name, value in fields.items():
         if isinstance(value, str) and not is_single_line(value):
             raise ValidationFailed(ONE_LINE, field=name)
+
+
+def has_control_characters(text: str, *, multiline: bool = False) -> bool:
+    """Control characters (NUL, bell, …) that no name or note needs; PostgreSQL refuses NUL."""
+    allowed = {"\n", "\r", "\t"} if multiline else set()
+    return any(unicodedata.category(char) in ("Cc", "Cs") and char not in allowed for char in text)

@@ -17,25 +17,18 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from talent.activities.models import MAX_HOURS, REPORT_MAX, TITLE_MAX, ActivityKind
-from talent.web.forms import CHOOSE_FROM_LIST, TOO_LONG, Form, select_choices, strip_text
+from talent.web.forms import CHOOSE_FROM_LIST, TOO_LONG, Form, optional, select_choices, strip_text
 from talent.web.submissions import OnceForm
 
 BAD_DATE = _l("Type the date as year, month and day, like 2026-11-10.")
 BAD_HOURS = _l("Type the hours as a number, like 1.5.")
 
 
-def _optional(coerce):
-    def coerce_or_none(value):
-        return None if value in (None, "", "None") else coerce(value)
-
-    return coerce_or_none
-
-
 def _select(label, coerce=None, **kwargs) -> SelectField:
     return SelectField(
         label,
         choices=[],
-        coerce=coerce or _optional(int),
+        coerce=coerce or optional(int),
         invalid_value_message=CHOOSE_FROM_LIST,
         invalid_choice_message=CHOOSE_FROM_LIST,
         **kwargs,
@@ -76,7 +69,7 @@ def kind_choices() -> list[tuple[str, object]]:
 
 
 class ActivityForm(OnceForm):
-    kind = _select(_l("Kind"), coerce=_optional(str), validators=[InputRequired(CHOOSE_FROM_LIST)])
+    kind = _select(_l("Kind"), coerce=optional(str), validators=[InputRequired(CHOOSE_FROM_LIST)])
     title = StringField(
         _l("Title"),
         filters=[strip_text],
@@ -133,7 +126,7 @@ class ActivityFilterForm(Form):
     class Meta:
         csrf = False
 
-    kind = _select(_l("Kind"), coerce=_optional(str), validators=[Optional()])
+    kind = _select(_l("Kind"), coerce=optional(str), validators=[Optional()])
     school = _select(_l("School"), validators=[Optional()])
 
     def __init__(self, *args, schools: Iterable[tuple[int, str]] | None, **kwargs):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -13,12 +13,14 @@ from talent.activities.models import Activity, ActivityKind
 from talent.auth import policy
 from talent.auth.guards import permission_required
 from talent.db import utcnow
-from talent.errors import DomainError
 from talent.extensions import db
-from talent.people.models import Organization, OrganizationKind, Role
+from talent.people.models import Organization, Role
 from talent.schools.models import SchoolClass
 from talent.web.actions import act
-from talent.web.forms import Form, show_error_on_form
+from talent.web.forms import Form
+from talent.web.loading import load
+from talent.web.options import NOT_SCHOOLS, SCHOOLS, organization_options
+from talent.web.paging import page_number
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
@@ -29,34 +31,19 @@ class DeleteForm(Form):
     """Only the CSRF token."""
 
 
-def _page() -> int:
-    return min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
-
-
 def _works_everywhere() -> bool:
     return current_user.has_role(Role.ADMIN, Role.COORDINATOR)
 
 
-def _organizations(*, schools: bool) -> list[tuple[int, str]]:
-    kind_test = (
-        Organization.kind == OrganizationKind.SCHOOL
-        if schools
-        else Organization.kind != OrganizationKind.SCHOOL
+def _activity(activity_id: int, permission: str) -> Activity:
+    """Others' activities the user may not read are not found; readable ones may be refused."""
+    return load(
+        Activity,
+        activity_id,
+        permission,
+        hidden_unless="activities.read",
+        loader=services.activity_page,
     )
-    query = (
-        sa.select(Organization.id, Organization.name)
-        .where(kind_test, Organization.is_active.is_(True))
-        .order_by(sa.func.lower(Organization.name))
-    )
-    return [(row.id, row.name) for row in db.session.execute(query)]
-
-
-def _load(activity_id: int, permission: str) -> Activity:
-    activity = services.activity_page(activity_id)
-    if activity is None or not policy.can(current_user, "activities.read", activity):
-        abort(404)
-    policy.authorize(current_user, permission, activity)
-    return activity
 
 
 @bp.route("/")
@@ -64,7 +51,7 @@ def _load(activity_id: int, permission: str) -> Activity:
 def index():
     """Activities the user may see, newest first, with the pupil-hours on the page."""
     form = ActivityFilterForm(
-        request.args, schools=_organizations(schools=True) if _works_everywhere() else None
+        request.args, schools=organization_options(SCHOOLS) if _works_everywhere() else None
     )
     form.validate()
     kind = form.value("kind")
@@ -73,7 +60,7 @@ def index():
         kind=ActivityKind(kind) if kind else None,
         school_id=form.value("school"),
     )
-    page = db.paginate(query, page=_page(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template(
         "activities/index.html",
         form=form,
@@ -87,7 +74,7 @@ def index():
 @permission_required("activities.read")
 def show(activity_id: int):
     """One activity with its pupils and report."""
-    activity = _load(activity_id, "activities.read")
+    activity = _activity(activity_id, "activities.read")
     return render_template(
         "activities/show.html",
         activity=activity,
@@ -127,7 +114,7 @@ def _pupil_choices(activity: Activity | None) -> tuple[list[tuple[int, str]], Sc
 
 def _form(activity: Activity | None) -> tuple[ActivityForm, SchoolClass | None]:
     pupils, chosen = _pupil_choices(activity)
-    schools = _organizations(schools=True) if activity is None and _works_everywhere() else None
+    schools = organization_options(SCHOOLS) if activity is None and _works_everywhere() else None
     data = None
     if request.method == "GET":
         data = {"kind": request.args.get("kind") or None}
@@ -139,7 +126,7 @@ def _form(activity: Activity | None) -> tuple[ActivityForm, SchoolClass | None]:
         obj=activity,
         data=data,
         schools=schools,
-        partners=_organizations(schools=False),
+        partners=organization_options(NOT_SCHOOLS),
         pupils=pupils,
     )
     return form, chosen
@@ -154,9 +141,8 @@ def _save(form: ActivityForm, activity: Activity | None):
         school = current_user.organization
     if school is not None:
         policy.authorize(current_user, "activities.manage", school)
-    try:
-        pupils = services.load_pupils(school, form.pupils.data) if school is not None else []
-        saved = services.save_activity(
+    return act(
+        lambda: services.save_activity(
             current_user,
             activity,
             kind=ActivityKind(form.kind.data),
@@ -168,15 +154,13 @@ def _save(form: ActivityForm, activity: Activity | None):
             ends_on=form.ends_on.data,
             hours=float(form.hours.data) if form.hours.data is not None else None,
             report=form.report.data,
-            pupils=pupils,
+            pupils=services.load_pupils(school, form.pupils.data) if school is not None else [],
             now=utcnow(),
-        )
-    except DomainError as error:
-        show_error_on_form(form, error)
-        return None
-    db.session.commit()
-    flash(gettext("%(title)s is saved.", title=saved.title), "success")
-    return redirect(url_for("activities.show", activity_id=saved.id))
+        ),
+        success=lambda saved: gettext("%(title)s is saved.", title=saved.title),
+        then=lambda saved: url_for("activities.show", activity_id=saved.id),
+        form=form,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -199,7 +183,7 @@ def new():
 @permission_required("activities.manage")
 def edit(activity_id: int):
     """Change an activity, its pupils or its report."""
-    activity = _load(activity_id, "activities.manage")
+    activity = _activity(activity_id, "activities.manage")
     form, chosen = _form(activity)
     if form.validate_on_submit() and (done := _save(form, activity)) is not None:
         return done
@@ -216,7 +200,7 @@ def edit(activity_id: int):
 @permission_required("activities.manage")
 def delete(activity_id: int):
     """Delete an activity recorded by mistake."""
-    activity = _load(activity_id, "activities.manage")
+    activity = _activity(activity_id, "activities.manage")
     then = url_for("activities.index")
     if DeleteForm().validate_on_submit():
         return act(

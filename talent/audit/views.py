@@ -16,13 +16,12 @@ from talent.audit.models import AuditEvent
 from talent.auth.guards import permission_required
 from talent.extensions import db
 from talent.i18n import local_zone
-from talent.people.services import organization_names
+from talent.web.options import organization_names
+from talent.web.paging import page_number
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 PER_PAGE = 50
-#: Page numbers beyond this are nonsense and would overflow the database's OFFSET.
-MAX_PAGE = 100_000
 
 #: Readable names of the fields that services put in before/after snapshots.
 FIELD_LABELS = {
@@ -107,7 +106,7 @@ def events():
     )
     page = db.paginate(
         query,
-        page=min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE),
+        page=page_number(),
         per_page=PER_PAGE,
         error_out=False,
     )

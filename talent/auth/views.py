@@ -44,6 +44,7 @@ from talent.db import utcnow
 from talent.errors import AlreadyDone, DomainError
 from talent.extensions import db
 from talent.i18n import LANGUAGE_SESSION_KEY, timezone_choices
+from talent.web.actions import act
 from talent.web.forms import show_error_on_form
 from talent.web.redirects import is_local_path
 
@@ -175,20 +176,20 @@ def profile():
     """Change one's own name, language and time zone."""
     form = ProfileForm(obj=current_user, timezones=timezone_choices())
     if form.validate_on_submit():
-        try:
-            update_profile(
+        done = act(
+            lambda: update_profile(
                 current_user,
                 name=form.name.data,
                 language=form.language.data,
                 timezone=form.timezone.data,
                 now=utcnow(),
-            )
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("Your profile is saved."), "success")
-            return redirect(url_for("auth.profile"))
+            ),
+            success=gettext("Your profile is saved."),
+            then=url_for("auth.profile"),
+            form=form,
+        )
+        if done:
+            return done
     return _profile_page(form, ChangePasswordForm())
 
 

@@ -2,54 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, DateField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from talent.consents.models import ConsentKind, ConsentMethod
-from talent.consents.services import has_control_characters
-from talent.web.forms import CHOOSE_FROM_LIST, Form, select_choices
+from talent.web.forms import Form, optional, select, set_choices, strip
 from talent.web.submissions import OnceForm
 
 BAD_DATE = _l("Type the date as a year, month and day, like 2027-07-31.")
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def plain_text(form, field) -> None:
-    """Refuse control characters (NUL and the like) in a typed text or search."""
-    if isinstance(field.data, str) and has_control_characters(field.data, multiline=True):
-        raise ValidationError(_l("The text contains characters that cannot be used."))
-
-
-def optional(coerce: Callable) -> Callable:
-    """A coerce function that turns an empty choice into None."""
-
-    def coerce_or_none(value):
-        if value is None or value in ("", "None"):
-            return None
-        return coerce(value)
-
-    return coerce_or_none
-
-
-def select(label, pairs: Iterable, coerce: Callable, **kwargs) -> SelectField:
-    return SelectField(
-        label,
-        choices=select_choices(pairs),
-        coerce=coerce,
-        invalid_value_message=CHOOSE_FROM_LIST,
-        invalid_choice_message=CHOOSE_FROM_LIST,
-        **kwargs,
-    )
-
-
-def set_choices(field: SelectField, pairs: Iterable) -> None:
-    field.choices = select_choices(pairs)
 
 
 class GuardianForm(OnceForm):

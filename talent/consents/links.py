@@ -22,10 +22,10 @@ from talent.errors import AlreadyDone, InvalidState, ValidationFailed
 from talent.extensions import db
 from talent.locking import lock
 from talent.people.models import User
-from talent.privacy.settings import int_setting
 from talent.reminders import services as engine
 from talent.reminders.kinds import Kind
 from talent.reminders.models import Category
+from talent.settings import int_setting
 
 SALT = "talent-guardian-consent"
 GUARDIAN_LINK = "consents.guardian_link"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Iterable
 from contextlib import nullcontext
 from datetime import UTC, date, datetime, time
@@ -28,7 +27,8 @@ from talent.extensions import db
 from talent.locking import lock
 from talent.people.models import User
 from talent.schools.models import Student
-from talent.text import require_single_line
+from talent.settings import int_setting
+from talent.text import has_control_characters, require_single_line
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +43,6 @@ PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-]{5,20}$")
 
 
 # Text -----------------------------------------------------------------------------------------
-
-
-def has_control_characters(text: str, *, multiline: bool = False) -> bool:
-    """Control characters (NUL, bell, …) that no name or note needs; PostgreSQL refuses NUL."""
-    allowed = {"\n", "\r", "\t"} if multiline else set()
-    return any(unicodedata.category(char) in ("Cc", "Cs") and char not in allowed for char in text)
 
 
 def clean_text(value: str, *, field: str, max_length: int, multiline: bool = False) -> str:
@@ -450,6 +444,4 @@ def _reminders():
 def _reminder_days() -> int:
     if not has_app_context():
         return 30
-    from talent.privacy.settings import int_setting
-
     return int_setting("CONSENT_REMINDER_DAYS")

@@ -23,6 +23,7 @@ from talent.errors import DomainError
 from talent.extensions import db
 from talent.schools.models import Student
 from talent.web.actions import act
+from talent.web.loading import load
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +36,6 @@ def _template_helpers() -> dict:
 
 
 PERMISSION = "consents.manage"
-
-
-def _load(model: type, object_id: int):
-    obj = db.get_or_404(model, object_id)
-    policy.authorize(current_user, PERMISSION, obj)
-    return obj
 
 
 def _today():
@@ -71,7 +66,7 @@ def overview(student: Student, consents: list[Consent], today) -> list[dict]:
 @permission_required(PERMISSION)
 def pupil(student_id: int):
     """A pupil's guardians, the consent of each kind, and the full consent history."""
-    student = _load(Student, student_id)
+    student = load(Student, student_id, PERMISSION)
     today = _today()
     consents = services.consents_by_pupil([student.id])[student.id]
     return render_template(
@@ -109,7 +104,7 @@ def _save_guardian(form: GuardianForm, student: Student, guardian: Guardian | No
 @permission_required(PERMISSION)
 def new_guardian(student_id: int):
     """Add a guardian to a pupil."""
-    student = _load(Student, student_id)
+    student = load(Student, student_id, PERMISSION)
     form = GuardianForm()
     if form.validate_on_submit() and (done := _save_guardian(form, student, None)):
         return done
@@ -120,7 +115,7 @@ def new_guardian(student_id: int):
 @permission_required(PERMISSION)
 def edit_guardian(guardian_id: int):
     """Change a guardian's name, e-mail or phone."""
-    guardian = _load(Guardian, guardian_id)
+    guardian = load(Guardian, guardian_id, PERMISSION)
     form = GuardianForm(obj=guardian)
     if form.validate_on_submit() and (done := _save_guardian(form, guardian.student, guardian)):
         return done
@@ -133,7 +128,7 @@ def edit_guardian(guardian_id: int):
 @permission_required(PERMISSION)
 def delete_guardian(guardian_id: int):
     """Remove a guardian; the consents they gave stay on record."""
-    guardian = _load(Guardian, guardian_id)
+    guardian = load(Guardian, guardian_id, PERMISSION)
     student = guardian.student
     then = url_for("consents.pupil", student_id=student.id)
     return act(
@@ -147,7 +142,7 @@ def delete_guardian(guardian_id: int):
 @permission_required(PERMISSION)
 def send_link(guardian_id: int):
     """E-mail the guardian a signed link to give or withdraw consents."""
-    guardian = _load(Guardian, guardian_id)
+    guardian = load(Guardian, guardian_id, PERMISSION)
     then = url_for("consents.pupil", student_id=guardian.student_id)
     return act(
         lambda: links.send_link(current_user, guardian, now=utcnow()),
@@ -160,7 +155,7 @@ def send_link(guardian_id: int):
 @permission_required(PERMISSION)
 def record(student_id: int):
     """Record a consent given on paper or by e-mail."""
-    student = _load(Student, student_id)
+    student = load(Student, student_id, PERMISSION)
     guardians = list(student.guardians)
     today = _today()
     form = ConsentForm(guardians=guardians)
@@ -195,7 +190,7 @@ def record(student_id: int):
 @permission_required(PERMISSION)
 def withdraw(consent_id: int):
     """Record that a consent was withdrawn."""
-    consent = _load(Consent, consent_id)
+    consent = load(Consent, consent_id, PERMISSION)
     form = WithdrawConsentForm()
     if form.validate_on_submit():
         done = act(

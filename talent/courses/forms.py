@@ -42,7 +42,7 @@ from talent.courses.models import (
 from talent.courses.services.enrollment import MAX_MOTIVATION
 from talent.courses.services.messages import MAX_BODY, MAX_SUBJECT
 from talent.people.models import OrganizationKind, Role
-from talent.web.forms import CHOOSE_FROM_LIST, Form, select_choices, strip_text
+from talent.web.forms import CHOOSE_FROM_LIST, Form, optional, select, select_choices, strip_text
 from talent.web.submissions import OnceForm, new_key
 from talent.web.widgets import QuickSelect
 
@@ -75,15 +75,6 @@ KIND_LABELS = {
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
-def _optional(coerce):
-    def coerce_or_none(value):
-        if value is None or value == "":
-            return None
-        return coerce(value)
-
-    return coerce_or_none
-
-
 def _plausible(form, field) -> None:
     value = field.data
     if isinstance(value, date | datetime) and not FIRST_YEAR <= value.year <= LAST_YEAR:
@@ -93,15 +84,7 @@ def _plausible(form, field) -> None:
 
 
 def _select(label, pairs: Iterable, coerce, **kwargs) -> SelectField:
-    return SelectField(
-        label,
-        choices=select_choices(pairs),
-        coerce=coerce,
-        invalid_value_message=CHOOSE_FROM_LIST,
-        invalid_choice_message=CHOOSE_FROM_LIST,
-        widget=QuickSelect(),
-        **kwargs,
-    )
+    return select(label, pairs, coerce, widget=QuickSelect(), **kwargs)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -311,16 +294,16 @@ class CatalogueFilterForm(_QueryForm):
     format = _select(
         _l("Format"),
         [("", _l("Any format")), *FORMAT_LABELS.items()],
-        _optional(CourseFormat),
+        optional(CourseFormat),
         default="",
     )
     language = _select(
         _l("Language"),
         [("", _l("Any language")), *LANGUAGE_LABELS.items()],
-        _optional(str),
+        optional(str),
         default="",
     )
-    partner = _select(_l("Partner"), [], _optional(int), default="")
+    partner = _select(_l("Partner"), [], optional(int), default="")
     open = BooleanField(_l("Open for enrollment now"))
 
     def __init__(self, *args, partners: Iterable[tuple[int, str]], **kwargs):

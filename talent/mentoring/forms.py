@@ -123,9 +123,7 @@ class MentorProfileForm(Form):
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.organization.choices = select_choices(
-            [(0, _l("None")), *((o.id, o.name) for o in organizations)]
-        )
+        self.organization.choices = select_choices([(0, _l("None")), *organizations])
 
 
 class VettingForm(Form):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
     SearchField,
-    SelectField,
     SelectMultipleField,
     StringField,
     URLField,
@@ -20,7 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from talent.i18n import LANGUAGE_NAMES
 from talent.people.models import OrganizationKind, Role
 from talent.people.services import UserStatus
-from talent.web.forms import CHOOSE_FROM_LIST, Form, select_choices, strip_text
+from talent.web.forms import CHOOSE_FROM_LIST, Form, optional, select, select_choices, strip_text
 
 KIND_LABELS = {
     OrganizationKind.CLUSTER: _l("Cluster"),
@@ -48,31 +47,9 @@ STATUS_LABELS = {
 }
 
 
-def _optional(coerce: Callable) -> Callable:
-    """A coerce function that turns an empty choice into None."""
-
-    def coerce_or_none(value):
-        if value is None or value == "":
-            return None
-        return coerce(value)
-
-    return coerce_or_none
-
-
 def _http_only(form, field) -> None:
     if field.data and not field.data.lower().startswith(("https://", "http://")):
         raise ValidationError(_l("Start the address with https:// or http://."))
-
-
-def _select(label, pairs: Iterable, coerce: Callable, **kwargs) -> SelectField:
-    return SelectField(
-        label,
-        choices=select_choices(pairs),
-        coerce=coerce,
-        invalid_value_message=CHOOSE_FROM_LIST,
-        invalid_choice_message=CHOOSE_FROM_LIST,
-        **kwargs,
-    )
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -86,7 +63,7 @@ class OrganizationForm(Form):
     name = StringField(
         _l("Name"), filters=[strip_text], validators=[DataRequired(), Length(max=200)]
     )
-    kind = _select(_l("Kind"), KIND_LABELS.items(), OrganizationKind)
+    kind = select(_l("Kind"), KIND_LABELS.items(), OrganizationKind)
     city = StringField(_l("City"), filters=[strip_text], validators=[Length(max=100)])
     website = URLField(
         _l("Website"),
@@ -116,7 +93,7 @@ class UserForm(Form):
     name = StringField(
         _l("Name"), filters=[strip_text], validators=[DataRequired(), Length(max=200)]
     )
-    organization_id = _select(_l("Organisation"), [], _optional(int))
+    organization_id = select(_l("Organisation"), [], optional(int))
     roles = MultiCheckboxField(
         _l("Roles"),
         coerce=Role,
@@ -141,7 +118,7 @@ class UserForm(Form):
 class InviteUserForm(UserForm):
     """Invite a person: an account without a password and an e-mail with a link."""
 
-    language = _select(_l("Language of the invitation"), LANGUAGE_NAMES.items(), str, default="nb")
+    language = select(_l("Language of the invitation"), LANGUAGE_NAMES.items(), str, default="nb")
 
 
 class _FilterForm(Form):
@@ -159,23 +136,23 @@ class _FilterForm(Form):
 
 
 class OrganizationFilterForm(_FilterForm):
-    kind = _select(
+    kind = select(
         _l("Kind"),
         [("", _l("All kinds")), *KIND_LABELS.items()],
-        _optional(OrganizationKind),
+        optional(OrganizationKind),
         default="",
     )
 
 
 class UserFilterForm(_FilterForm):
-    role = _select(
-        _l("Role"), [("", _l("All roles")), *ROLE_LABELS.items()], _optional(Role), default=""
+    role = select(
+        _l("Role"), [("", _l("All roles")), *ROLE_LABELS.items()], optional(Role), default=""
     )
-    organization = _select(_l("Organisation"), [], _optional(int), default="")
-    status = _select(
+    organization = select(_l("Organisation"), [], optional(int), default="")
+    status = select(
         _l("Status"),
         [("", _l("Any status")), *STATUS_LABELS.items()],
-        _optional(UserStatus),
+        optional(UserStatus),
         default="",
     )
 

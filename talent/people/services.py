@@ -278,27 +278,3 @@ def users_query(
         text = search.strip()
         query = query.where(sa.or_(_contains(User.name, text), _contains(User.email, text)))
     return query
-
-
-def organization_options(
-    *, include_id: int | None = None, include_inactive: bool = False
-) -> list[tuple[int, str]]:
-    """(id, name) of the active organisations by name, plus ``include_id`` even if inactive."""
-    query = sa.select(Organization.id, Organization.name).order_by(
-        sa.func.lower(Organization.name), Organization.id
-    )
-    if not include_inactive:
-        query = query.where(sa.or_(Organization.is_active, Organization.id == include_id))
-    rows = db.session.execute(query)
-    return [(row.id, row.name) for row in rows]
-
-
-def organization_names(ids: Iterable[int]) -> dict[int, str]:
-    """Names of the organisations with these ids, in one query."""
-    ids = {i for i in ids if isinstance(i, int)}
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(Organization.id, Organization.name).where(Organization.id.in_(ids))
-    )
-    return {row.id: row.name for row in rows}

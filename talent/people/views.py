@@ -27,14 +27,15 @@ from talent.people.forms import (
 from talent.people.models import Organization, User
 from talent.web.actions import act
 from talent.web.forms import show_error_on_form
+from talent.web.loading import load
+from talent.web.options import organization_options
+from talent.web.paging import page_number
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("people", __name__, url_prefix="/admin")
 
 PER_PAGE = 25
-#: Page numbers beyond this are nonsense and would overflow the database's OFFSET.
-MAX_PAGE = 100_000
 
 
 def _role_names(user: User) -> str:
@@ -44,10 +45,6 @@ def _role_names(user: User) -> str:
 @bp.context_processor
 def _template_helpers() -> dict:
     return {"can": policy.can, "KIND_LABELS": KIND_LABELS, "role_names": _role_names}
-
-
-def _page_number() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
 
 
 def _organization(organization_id: int | None) -> Organization | None:
@@ -64,13 +61,13 @@ def organizations():
     form = OrganizationFilterForm(request.args)
     form.validate()
     query = services.organizations_query(kind=form.value("kind"), search=form.value("q") or "")
-    page = db.paginate(query, page=_page_number(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("people/organizations.html", form=form, page=page)
 
 
 def _save_organization(form: OrganizationForm, organization: Organization | None):
-    try:
-        saved = services.save_organization(
+    return act(
+        lambda: services.save_organization(
             current_user,
             organization,
             name=form.name.data,
@@ -79,14 +76,16 @@ def _save_organization(form: OrganizationForm, organization: Organization | None
             website=form.website.data or "",
             is_active=form.is_active.data,
             now=utcnow(),
-        )
-    except DomainError as error:
-        show_error_on_form(form, error)
-        return None
-    db.session.commit()
+        ),
+        success=_organization_saved,
+        then=url_for("people.organizations"),
+        form=form,
+    )
+
+
+def _organization_saved(saved: Organization) -> str:
     log.info("organisation %s saved by user %s", saved.id, current_user.id)
-    flash(gettext("%(name)s is saved.", name=saved.name), "success")
-    return redirect(url_for("people.organizations"))
+    return gettext("%(name)s is saved.", name=saved.name)
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
@@ -103,8 +102,7 @@ def new_organization():
 @permission_required("organizations.manage")
 def edit_organization(organization_id: int):
     """Change an organisation's name, kind, city, website or whether it is active."""
-    organization = db.get_or_404(Organization, organization_id)
-    policy.authorize(current_user, "organizations.manage", organization)
+    organization = load(Organization, organization_id, "organizations.manage")
     form = OrganizationForm(obj=organization)
     if form.validate_on_submit() and (done := _save_organization(form, organization)):
         return done
@@ -118,9 +116,7 @@ def edit_organization(organization_id: int):
 @permission_required("users.manage")
 def users():
     """List users, filtered by role, organisation, status and part of the name or e-mail."""
-    form = UserFilterForm(
-        request.args, organizations=services.organization_options(include_inactive=True)
-    )
+    form = UserFilterForm(request.args, organizations=organization_options(include_inactive=True))
     form.validate()
     query = services.users_query(
         role=form.value("role"),
@@ -128,7 +124,7 @@ def users():
         status=form.value("status"),
         search=form.value("q") or "",
     )
-    page = db.paginate(query, page=_page_number(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("people/users.html", form=form, page=page)
 
 
@@ -138,11 +134,11 @@ def invite():
     """Create an account for a person and e-mail them a link to choose a password."""
     form = InviteUserForm(
         role_choices=policy.grantable_roles(current_user),
-        organizations=services.organization_options(),
+        organizations=organization_options(),
     )
     if form.validate_on_submit():
-        try:
-            user = services.invite_user(
+        done = act(
+            lambda: services.invite_user(
                 current_user,
                 email=form.email.data,
                 name=form.name.data,
@@ -150,34 +146,27 @@ def invite():
                 organization=_organization(form.organization_id.data),
                 language=form.language.data,
                 now=utcnow(),
-            )
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(
-                gettext("%(name)s is invited; the e-mail is on its way.", name=user.name),
-                "success",
-            )
-            return redirect(url_for("people.edit_user", user_id=user.id))
+            ),
+            success=lambda user: gettext(
+                "%(name)s is invited; the e-mail is on its way.", name=user.name
+            ),
+            then=lambda user: url_for("people.edit_user", user_id=user.id),
+            form=form,
+        )
+        if done:
+            return done
     return render_template("people/user_form.html", form=form, user=None)
-
-
-def _managed_user(user_id: int) -> User:
-    user = db.get_or_404(User, user_id)
-    policy.authorize(current_user, "users.manage", user)
-    return user
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @permission_required("users.manage")
 def edit_user(user_id: int):
     """Change a user's name, e-mail, organisation and roles; new roles end their sessions."""
-    user = _managed_user(user_id)
+    user = load(User, user_id, "users.manage")
     form = UserForm(
         obj=user,
         role_choices=policy.grantable_roles(current_user),
-        organizations=services.organization_options(include_id=user.organization_id),
+        organizations=organization_options(include_id=user.organization_id),
     )
     if form.validate_on_submit():
         token = user.session_token
@@ -204,7 +193,7 @@ def edit_user(user_id: int):
 
 def _account_action(user_id: int, change, message: str):
     """Run one service on a user, commit, tell the user and go back to the user's page."""
-    user = _managed_user(user_id)
+    user = load(User, user_id, "users.manage")
     then = url_for("people.edit_user", user_id=user_id)
     done = act(
         lambda: change(current_user, user, now=utcnow()),

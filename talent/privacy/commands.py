@@ -7,7 +7,7 @@ import click
 from talent.db import utcnow
 from talent.extensions import db
 from talent.privacy import jobs, services
-from talent.privacy.settings import int_setting
+from talent.settings import int_setting
 
 
 def register(bp) -> None:

@@ -6,8 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SearchField
 from wtforms.validators import DataRequired, Length, Optional
 
-from talent.consents.forms import plain_text, strip
-from talent.web.forms import Form
+from talent.web.forms import Form, plain_text, strip
 
 
 class PupilSearchForm(Form):

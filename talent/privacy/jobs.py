@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from talent.extensions import db
 from talent.periodic import claim, each_claimed
 from talent.privacy.services import erase_pupil, retention_due_query
-from talent.privacy.settings import int_setting
 from talent.schools.models import Student
+from talent.settings import int_setting
 
 log = logging.getLogger(__name__)
 

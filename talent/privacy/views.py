@@ -19,9 +19,11 @@ from talent.db import utcnow
 from talent.extensions import db
 from talent.privacy import commands, jobs, services
 from talent.privacy.forms import EraseForm, PupilSearchForm
-from talent.privacy.settings import int_setting
 from talent.schools.models import Student
+from talent.settings import int_setting
 from talent.web.actions import act
+from talent.web.loading import load
+from talent.web.paging import page_number
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +32,6 @@ commands.register(bp)
 
 PERMISSION = "privacy.manage"
 PER_PAGE = 25
-MAX_PAGE = 100_000
 
 #: Readable names of the export's sections and fields; others are shown as they are.
 LABELS = {
@@ -72,16 +73,6 @@ def _template_helpers() -> dict:
     return {"can": policy.can, "label": label}
 
 
-def _page_number() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-
-
-def _student(student_id: int) -> Student:
-    student = db.get_or_404(Student, student_id)
-    policy.authorize(current_user, PERMISSION, student)
-    return student
-
-
 @bp.route("/")
 @permission_required(PERMISSION)
 def index():
@@ -101,7 +92,7 @@ def index():
         ).all()
     due = db.paginate(
         services.retention_due_query(now, years),
-        page=_page_number(),
+        page=page_number(),
         per_page=PER_PAGE,
         error_out=False,
     )
@@ -129,7 +120,7 @@ def run_retention():
 @permission_required(PERMISSION)
 def pupil(student_id: int):
     """Everything held about a pupil, as a readable page."""
-    student = _student(student_id)
+    student = load(Student, student_id, PERMISSION)
     return render_template(
         "privacy/pupil.html",
         student=student,
@@ -142,7 +133,7 @@ def pupil(student_id: int):
 @permission_required(PERMISSION)
 def export_json(student_id: int):
     """Everything held about a pupil as a JSON file; the download is audited."""
-    student = _student(student_id)
+    student = load(Student, student_id, PERMISSION)
     data = services.export_pupil(student.id)
     services.record_export(current_user, student, now=utcnow())
     db.session.commit()
@@ -157,7 +148,7 @@ def export_json(student_id: int):
 @permission_required(PERMISSION)
 def erase(student_id: int):
     """Anonymise a pupil on request, after confirmation."""
-    student = _student(student_id)
+    student = load(Student, student_id, PERMISSION)
     form = EraseForm()
     if form.validate_on_submit():
         done = act(

@@ -14,7 +14,6 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from talent.consents.forms import BAD_DATE, optional, plain_text, select, set_choices, strip
 from talent.programmes.models import (
     ALUMNI_FIELDS,
     INTENDED_FIELDS,
@@ -22,7 +21,9 @@ from talent.programmes.models import (
     FieldOfStudy,
 )
 from talent.programmes.services import MAX_CAPACITY
-from talent.web.forms import Form, select_choices
+from talent.web.forms import Form, optional, plain_text, select, select_choices, set_choices, strip
+
+BAD_DATE = _l("Type the date as a year, month and day, like 2027-07-31.")
 
 
 def school_year_label(year: int) -> str:
@@ -190,13 +191,4 @@ class AlumniOutcomeForm(Form):
     )
     reported_on = DateField(
         _l("Reported on"), validators=[DataRequired(BAD_DATE)], render_kw={"type": "date"}
-    )
-
-
-class LeftSchoolForm(Form):
-    left_school_on = DateField(
-        _l("Left school on"),
-        validators=[Optional()],
-        description=_l("The pupil's last day at school. Leave empty while the pupil attends."),
-        render_kw={"type": "date"},
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 
@@ -13,9 +13,8 @@ from talent.auth import policy
 from talent.auth.guards import permission_required
 from talent.consents.services import local_date
 from talent.db import utcnow
-from talent.errors import DomainError
 from talent.extensions import db
-from talent.people.models import Organization, OrganizationKind
+from talent.people.models import Organization
 from talent.programmes import services
 from talent.programmes.forms import (
     AlumniOutcomeForm,
@@ -38,7 +37,9 @@ from talent.programmes.models import (
 from talent.schools.models import SchoolClass, Student
 from talent.web.actions import act
 from talent.web.csv_export import csv_response
-from talent.web.forms import show_error_on_form
+from talent.web.loading import load
+from talent.web.options import SCHOOLS, organization_options
+from talent.web.paging import page_number
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,6 @@ bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 
 PER_PAGE = 25
 ENROLLMENTS_PER_PAGE = 50
-MAX_PAGE = 100_000
 
 
 @bp.context_processor
@@ -59,10 +59,6 @@ def _template_helpers() -> dict:
     }
 
 
-def _page_number() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-
-
 def _today():
     return local_date(utcnow())
 
@@ -70,18 +66,6 @@ def _today():
 def _school_year_now() -> int:
     today = _today()
     return today.year if today.month >= 8 else today.year - 1
-
-
-def _programme(programme_id: int, permission: str = "programmes.view") -> Programme:
-    programme = db.get_or_404(Programme, programme_id)
-    policy.authorize(current_user, permission, programme)
-    return programme
-
-
-def _enrollment(enrollment_id: int) -> ProgrammeEnrollment:
-    enrollment = db.get_or_404(ProgrammeEnrollment, enrollment_id)
-    policy.authorize(current_user, "enrollments.manage", enrollment)
-    return enrollment
 
 
 def _to_programme(programme: Programme, **args):
@@ -101,7 +85,7 @@ def index():
     query = services.programmes_query(
         current_user, school_year=form.value("school_year"), search=form.value("q") or ""
     )
-    page = db.paginate(query, page=_page_number(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("programmes/index.html", form=form, page=page)
 
 
@@ -110,13 +94,10 @@ def _programme_form(programme: Programme | None) -> ProgrammeForm:
     years = set(range(current - 2, current + 3))
     if programme is not None:
         years.add(programme.school_year)
-    schools = db.session.execute(
-        sa.select(Organization.id, Organization.name)
-        .where(Organization.kind == OrganizationKind.SCHOOL)
-        .order_by(Organization.name)
-    ).all()
     form = ProgrammeForm(
-        obj=programme, years=sorted(years, reverse=True), schools=[tuple(r) for r in schools]
+        obj=programme,
+        years=sorted(years, reverse=True),
+        schools=organization_options(SCHOOLS, include_inactive=True),
     )
     if not form.is_submitted():
         if programme is None:
@@ -128,8 +109,8 @@ def _programme_form(programme: Programme | None) -> ProgrammeForm:
 
 def _save_programme(form: ProgrammeForm, programme: Programme | None):
     school = db.session.get(Organization, form.school_id.data) if form.school_id.data else None
-    try:
-        saved = services.save_programme(
+    return act(
+        lambda: services.save_programme(
             current_user,
             programme,
             name=form.name.data,
@@ -139,13 +120,11 @@ def _save_programme(form: ProgrammeForm, programme: Programme | None):
             description=form.description.data or "",
             tracks=form.track_names(),
             now=utcnow(),
-        )
-    except DomainError as error:
-        show_error_on_form(form, error)
-        return None
-    db.session.commit()
-    flash(gettext("%(name)s is saved.", name=saved.label), "success")
-    return _to_programme(saved)
+        ),
+        success=lambda saved: gettext("%(name)s is saved.", name=saved.label),
+        then=lambda saved: url_for("programmes.show", programme_id=saved.id),
+        form=form,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -162,7 +141,7 @@ def new():
 @permission_required("programmes.manage")
 def edit(programme_id: int):
     """Change a programme's name, year, school, capacity or tracks."""
-    programme = _programme(programme_id, "programmes.manage")
+    programme = load(Programme, programme_id, "programmes.manage")
     form = _programme_form(programme)
     if form.validate_on_submit() and (done := _save_programme(form, programme)):
         return done
@@ -173,12 +152,12 @@ def edit(programme_id: int):
 @permission_required("programmes.view")
 def show(programme_id: int):
     """A programme: places, outcomes, and its pupils a page at a time."""
-    programme = _programme(programme_id)
+    programme = load(Programme, programme_id, "programmes.view")
     filters = EnrollmentFilterForm(request.args)
     filters.validate()
     state = None if filters.state.errors else filters.state.data
     query = services.enrollments_query(programme, current_user, state=state)
-    page = db.paginate(query, page=_page_number(), per_page=ENROLLMENTS_PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=ENROLLMENTS_PER_PAGE, error_out=False)
     applicants = [e.student for e in page.items if e.state is EnrollmentState.APPLIED]
     return render_template(
         "programmes/show.html",
@@ -196,7 +175,7 @@ def show(programme_id: int):
 @permission_required("programmes.view")
 def participants(programme_id: int):
     """The programme's pupils as CSV (cells that spreadsheets would run are neutralised)."""
-    programme = _programme(programme_id)
+    programme = load(Programme, programme_id, "programmes.view")
     enrollments = db.session.scalars(services.enrollments_query(programme, current_user)).all()
     header = [
         gettext("Name"),
@@ -254,7 +233,7 @@ def _class_choices(programme: Programme) -> list[tuple[int, str]]:
 @permission_required("enrollments.manage")
 def enroll(programme_id: int):
     """Choose a class, then the pupils of it to enroll as applicants."""
-    programme = _programme(programme_id, "enrollments.manage")
+    programme = load(Programme, programme_id, "enrollments.manage")
     choices = _class_choices(programme)
     chooser = ChooseClassForm(request.args, classes=choices)
     chooser.validate()
@@ -306,7 +285,7 @@ def _change(enrollment: ProgrammeEnrollment, change, success: str, form=None):
 @permission_required("enrollments.manage")
 def activate(enrollment_id: int):
     """Make an applicant active; refused with what is missing (consent, place)."""
-    enrollment = _enrollment(enrollment_id)
+    enrollment = load(ProgrammeEnrollment, enrollment_id, "enrollments.manage")
     return _change(
         enrollment,
         lambda: services.activate(current_user, enrollment, now=utcnow()),
@@ -318,7 +297,7 @@ def activate(enrollment_id: int):
 @permission_required("enrollments.manage")
 def edit_enrollment(enrollment_id: int):
     """Change the track or the intended field at the start."""
-    enrollment = _enrollment(enrollment_id)
+    enrollment = load(ProgrammeEnrollment, enrollment_id, "enrollments.manage")
     form = EnrollmentForm(obj=enrollment, tracks=enrollment.programme.tracks)
     if form.validate_on_submit():
         track = next((t for t in enrollment.programme.tracks if t.id == form.track_id.data), None)
@@ -343,7 +322,7 @@ def edit_enrollment(enrollment_id: int):
 @permission_required("enrollments.manage")
 def complete(enrollment_id: int):
     """Mark an active pupil as completed, with what they now intend to study."""
-    enrollment = _enrollment(enrollment_id)
+    enrollment = load(ProgrammeEnrollment, enrollment_id, "enrollments.manage")
     form = CompleteForm()
     if form.validate_on_submit():
         done = _change(
@@ -363,7 +342,7 @@ def complete(enrollment_id: int):
 @permission_required("enrollments.manage")
 def withdraw(enrollment_id: int):
     """Withdraw a pupil from the programme, with a reason."""
-    enrollment = _enrollment(enrollment_id)
+    enrollment = load(ProgrammeEnrollment, enrollment_id, "enrollments.manage")
     form = WithdrawEnrollmentForm()
     if form.validate_on_submit():
         done = _change(
@@ -387,7 +366,7 @@ def withdraw(enrollment_id: int):
 def alumni():
     """Former programme pupils who have left school, and what they went on to study."""
     query = services.alumni_query(current_user)
-    page = db.paginate(query, page=_page_number(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("programmes/alumni.html", page=page)
 
 
@@ -395,14 +374,13 @@ def alumni():
 @permission_required("alumni.manage")
 def record_outcome(student_id: int):
     """Record an alumni follow-up: what the former pupil studies now."""
-    student = db.get_or_404(Student, student_id)
-    policy.authorize(current_user, "alumni.manage", student)
+    student = load(Student, student_id, "alumni.manage")
     form = AlumniOutcomeForm()
     if not form.is_submitted():
         form.reported_on.data = _today()
     if form.validate_on_submit():
-        try:
-            services.record_alumni_outcome(
+        done = act(
+            lambda: services.record_alumni_outcome(
                 current_user,
                 student,
                 field=form.field.data,
@@ -410,11 +388,11 @@ def record_outcome(student_id: int):
                 study=form.study.data or "",
                 reported_on=form.reported_on.data,
                 now=utcnow(),
-            )
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("The follow-up is recorded."), "success")
-            return redirect(url_for("programmes.alumni"))
+            ),
+            success=gettext("The follow-up is recorded."),
+            then=url_for("programmes.alumni"),
+            form=form,
+        )
+        if done:
+            return done
     return render_template("programmes/outcome.html", form=form, student=student)

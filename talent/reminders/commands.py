@@ -1,11 +1,10 @@
-"""`talent reminders run-once|status` and `talent scheduler`."""
+"""`talent reminders run-once|status`."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from talent.db import utcnow
@@ -50,13 +49,3 @@ def status() -> None:
     for state, count in counts_by_state().items():
         click.echo(f"{state.value:<10} {count}")
     click.echo(f"{'due now':<10} {due_count(utcnow())}")
-
-
-@click.command("scheduler")
-@with_appcontext
-def scheduler_command() -> None:
-    """Run the scheduler process in the foreground (reminders, periodic jobs)."""
-    # Imported here so that the web app, which registers this command, never loads it.
-    from talent.scheduler.process import run
-
-    run(current_app._get_current_object())

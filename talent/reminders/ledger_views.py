@@ -19,11 +19,11 @@ from talent.reminders.kinds import all_kinds, get_kind
 from talent.reminders.models import STATE_LABELS, Notification, NotificationState
 from talent.reminders.notices import send_test_message
 from talent.web.actions import act
+from talent.web.paging import page_number
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 
 PER_PAGE = 50
-MAX_PAGE = 100_000
 
 
 def _start_of_local_day(day: date) -> datetime:
@@ -55,7 +55,7 @@ def index():
     )
     page = db.paginate(
         query,
-        page=min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE),
+        page=page_number(),
         per_page=PER_PAGE,
         error_out=False,
     )

@@ -10,7 +10,6 @@ from werkzeug.routing import BuildError
 from talent.auth import policy
 from talent.auth.guards import permission_required
 from talent.db import utcnow
-from talent.errors import DomainError
 from talent.extensions import db
 from talent.i18n import local_zone
 from talent.reminders import inbox
@@ -21,12 +20,12 @@ from talent.reminders.models import (
     MANDATORY_CATEGORIES,
 )
 from talent.reminders.preferences import preferences_of, set_preferences
-from talent.web.forms import show_error_on_form
+from talent.web.actions import act
+from talent.web.paging import page_number
 
 bp = Blueprint("reminders", __name__)
 
 PER_PAGE = 25
-MAX_PAGE = 100_000
 #: Stands for a notification's id in a URL built for all of them.
 _ANY_ID = 987_654_321
 
@@ -47,10 +46,6 @@ def _unread() -> int:
     return g.inbox_unread
 
 
-def _page_number() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-
-
 def _target_url(target) -> str | None:
     if target is None:
         return None
@@ -67,7 +62,7 @@ def index():
     """The user's notifications, newest first."""
     page = inbox.inbox_page(
         current_user,
-        page=_page_number(),
+        page=page_number(),
         per_page=PER_PAGE,
         language=str(get_locale()),
         zone=local_zone(),
@@ -133,14 +128,14 @@ def preferences():
         ]
     if form.validate_on_submit():
         chosen = form.pairs() | {key for key in current if key[0] in MANDATORY_CATEGORIES}
-        try:
-            set_preferences(current_user, chosen, now=utcnow())
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("Your notification preferences are saved."), "success")
-            return redirect(url_for("reminders.preferences"))
+        done = act(
+            lambda: set_preferences(current_user, chosen, now=utcnow()),
+            success=gettext("Your notification preferences are saved."),
+            then=url_for("reminders.preferences"),
+            form=form,
+        )
+        if done:
+            return done
     return render_template(
         "reminders/preferences.html",
         form=form,

@@ -11,8 +11,8 @@ from talent.db import utcnow
 from talent.errors import DomainError
 from talent.extensions import db
 from talent.people.models import Organization, OrganizationKind
-from talent.privacy.settings import int_setting
 from talent.rosters import messages, services
+from talent.settings import int_setting
 
 
 def register(bp) -> None:

@@ -7,8 +7,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SearchField
 from wtforms.validators import Length, Optional, ValidationError
 
-from talent.consents.forms import optional, plain_text, select, set_choices, strip
-from talent.web.forms import Form
+from talent.web.forms import Form, optional, plain_text, select, set_choices, strip
 
 
 def school_year_label(year: int) -> str:

@@ -25,18 +25,19 @@ from talent.auth.guards import permission_required
 from talent.consents.models import ConsentKind
 from talent.consents.services import consents_by_pupil, latest_of_kind, local_date
 from talent.db import utcnow
-from talent.errors import DomainError
 from talent.extensions import db
 from talent.people.models import Organization, OrganizationKind
-from talent.privacy.settings import int_setting
 from talent.rosters import commands, messages, services
 from talent.rosters.forms import RosterFilterForm, UploadForm
 from talent.rosters.models import ImportState, RosterImport, RowAction
 from talent.rosters.parsing import FIELD_HEADERS
 from talent.schools.models import SchoolClass, Student
+from talent.settings import int_setting
 from talent.web.actions import act
 from talent.web.csv_export import csv_response
-from talent.web.forms import show_error_on_form
+from talent.web.loading import load
+from talent.web.options import SCHOOLS, organization_options
+from talent.web.paging import page_number
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,6 @@ commands.register(bp)
 PERMISSION = "rosters.import"
 PER_PAGE = 50
 ROWS_PER_PAGE = 100
-MAX_PAGE = 100_000
 #: The consent kinds shown as columns of the roster.
 ROSTER_KINDS = (ConsentKind.PROGRAMME, ConsentKind.LAB_VISITS, ConsentKind.PHOTO_MEDIA)
 
@@ -62,20 +62,11 @@ def _template_helpers() -> dict:
     }
 
 
-def _page_number() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-
-
 def _school_options() -> list[tuple[int, str]] | None:
     """Schools to choose among, or None for a teacher, who works in their own school only."""
     if policy.school_scope(current_user) is not None:
         return None
-    rows = db.session.execute(
-        sa.select(Organization.id, Organization.name)
-        .where(Organization.kind == OrganizationKind.SCHOOL, Organization.is_active.is_(True))
-        .order_by(Organization.name)
-    )
-    return [(row.id, row.name) for row in rows]
+    return organization_options(SCHOOLS)
 
 
 def _school(school_id: int | None) -> Organization | None:
@@ -143,7 +134,7 @@ def index():
     page = statuses = None
     if school is not None:
         query = _roster_query(school, form.value("school_class"), form.value("q") or "")
-        page = db.paginate(query, page=_page_number(), per_page=PER_PAGE, error_out=False)
+        page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
         consents = consents_by_pupil([s.id for s in page.items], ROSTER_KINDS)
         today = local_date(utcnow())
         statuses = {
@@ -251,7 +242,8 @@ def _start(form: UploadForm, school: Organization):
     upload = form.file.data
     data = upload.stream.read(max_bytes + 1)
     now = utcnow()
-    try:
+
+    def start() -> RosterImport:
         roster_import = services.start_import(
             current_user,
             school,
@@ -263,31 +255,28 @@ def _start(form: UploadForm, school: Organization):
         )
         if roster_import.total_rows <= services.CHECK_CHUNK_ROWS:
             services.check_all(roster_import, now=now)
-    except DomainError as error:
-        show_error_on_form(form, error)
-        return None
-    db.session.commit()
-    return redirect(url_for("rosters.preview", import_id=roster_import.id))
+        return roster_import
 
-
-def _import(import_id: int) -> RosterImport:
-    roster_import = db.get_or_404(RosterImport, import_id)
-    policy.authorize(current_user, PERMISSION, roster_import)
-    return roster_import
+    return act(
+        start,
+        success=None,
+        then=lambda roster_import: url_for("rosters.preview", import_id=roster_import.id),
+        form=form,
+    )
 
 
 @bp.route("/imports/<int:import_id>")
 @permission_required(PERMISSION)
 def preview(import_id: int):
     """Progress while the file is checked, then every line with what saving would do."""
-    roster_import = _import(import_id)
+    roster_import = load(RosterImport, import_id, PERMISSION)
     only_problems = request.args.get("show") == "problems" or (
         roster_import.error_rows > 0 and request.args.get("show") != "all"
     )
     page = None
     if roster_import.state is ImportState.READY:
         query = services.rows_query(roster_import, only_problems=only_problems)
-        page = db.paginate(query, page=_page_number(), per_page=ROWS_PER_PAGE, error_out=False)
+        page = db.paginate(query, page=page_number(), per_page=ROWS_PER_PAGE, error_out=False)
     form = _upload_form(formdata=None)
     if form.school_id is not None:
         form.school_id.data = roster_import.school_id
@@ -310,7 +299,7 @@ def _wants_json() -> bool:
 @permission_required(PERMISSION)
 def check(import_id: int):
     """Check the next rows of a large file (the preview page calls this until done)."""
-    roster_import = _import(import_id)
+    roster_import = load(RosterImport, import_id, PERMISSION)
     services.check_next_chunk(roster_import, now=utcnow())
     db.session.commit()
     target = url_for("rosters.preview", import_id=roster_import.id)
@@ -329,7 +318,7 @@ def check(import_id: int):
 @permission_required(PERMISSION)
 def save(import_id: int):
     """Save every line of a checked file at once."""
-    roster_import = _import(import_id)
+    roster_import = load(RosterImport, import_id, PERMISSION)
     then = url_for("rosters.index", school=roster_import.school_id)
     saved: list[dict[str, int]] = []
     done = act(
@@ -356,7 +345,7 @@ def save(import_id: int):
 @permission_required(PERMISSION)
 def discard(import_id: int):
     """Throw away an unsaved import."""
-    roster_import = _import(import_id)
+    roster_import = load(RosterImport, import_id, PERMISSION)
     then = url_for("rosters.index", school=roster_import.school_id)
     return act(
         lambda: services.discard_import(current_user, roster_import, now=utcnow()),
@@ -369,7 +358,7 @@ def discard(import_id: int):
 @permission_required(PERMISSION)
 def problems(import_id: int):
     """The lines with problems and what is wrong with each, to fix the file by."""
-    roster_import = _import(import_id)
+    roster_import = load(RosterImport, import_id, PERMISSION)
     rows = db.session.scalars(services.rows_query(roster_import, only_problems=True)).all()
     header = (
         gettext("Line"),

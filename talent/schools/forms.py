@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, EmailField, SelectField, StringField
+from wtforms import DateField, EmailField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp
 
 from talent.i18n import LANGUAGE_NAMES
@@ -17,32 +17,18 @@ from talent.schools.services import (
     STUDENT_NAME_MAX,
     school_year_label,
 )
-from talent.web.forms import CHOOSE_FROM_LIST, TOO_LONG, Form, select_choices, strip_text
+from talent.web.forms import (
+    CHOOSE_FROM_LIST,
+    TOO_LONG,
+    Form,
+    optional,
+    select,
+    select_choices,
+    strip_text,
+)
 from talent.web.submissions import OnceForm
 
 BAD_DATE = _l("Type the date as a year, month and day, like 2010-05-17.")
-
-
-def _optional(coerce: Callable) -> Callable:
-    """A coerce function that turns an empty choice into None."""
-
-    def coerce_or_none(value):
-        if value is None or value == "":
-            return None
-        return coerce(value)
-
-    return coerce_or_none
-
-
-def _select(label, pairs: Iterable, coerce: Callable, **kwargs) -> SelectField:
-    return SelectField(
-        label,
-        choices=select_choices(pairs),
-        coerce=coerce,
-        invalid_value_message=CHOOSE_FROM_LIST,
-        invalid_choice_message=CHOOSE_FROM_LIST,
-        **kwargs,
-    )
 
 
 def _year_pairs(years: Iterable[int]) -> list[tuple[int, str]]:
@@ -65,8 +51,8 @@ class ClassForm(Form):
         ],
         description=_l("As the school writes it, like 2STA."),
     )
-    school_year = _select(_l("School year"), [], _optional(int), validators=[InputRequired()])
-    school_id = _select(_l("School"), [], _optional(int), validators=[InputRequired()])
+    school_year = select(_l("School year"), [], optional(int), validators=[InputRequired()])
+    school_id = select(_l("School"), [], optional(int), validators=[InputRequired()])
 
     def __init__(
         self,
@@ -110,8 +96,8 @@ class StudentForm(OnceForm):
 
 
 class MoveStudentForm(Form):
-    school_class_id = _select(
-        _l("Move to class"), [], _optional(int), validators=[InputRequired(CHOOSE_FROM_LIST)]
+    school_class_id = select(
+        _l("Move to class"), [], optional(int), validators=[InputRequired(CHOOSE_FROM_LIST)]
     )
 
     def __init__(self, *args, classes: Iterable[tuple[int, str]], **kwargs):
@@ -123,7 +109,7 @@ class InviteStudentForm(Form):
     email = EmailField(
         _l("E-mail"), filters=[strip_text], validators=[DataRequired(), Length(max=254), Email()]
     )
-    language = _select(_l("Language of the invitation"), LANGUAGE_NAMES.items(), str, default="nb")
+    language = select(_l("Language of the invitation"), LANGUAGE_NAMES.items(), str, default="nb")
 
 
 class RemoveStudentForm(Form):
@@ -143,8 +129,8 @@ class _FilterForm(Form):
 
 
 class ClassFilterForm(_FilterForm):
-    year = _select(_l("School year"), [], _optional(int), default="")
-    school = _select(_l("School"), [], _optional(int), default="")
+    year = select(_l("School year"), [], optional(int), default="")
+    school = select(_l("School"), [], optional(int), default="")
 
     def __init__(
         self, *args, years: Iterable[int], schools: Iterable[tuple[int, str]] | None, **kwargs
@@ -158,7 +144,7 @@ class ClassFilterForm(_FilterForm):
 
 
 class SchoolFilterForm(_FilterForm):
-    school = _select(_l("School"), [], _optional(int), default="")
+    school = select(_l("School"), [], optional(int), default="")
 
     def __init__(self, *args, schools: Iterable[tuple[int, str]] | None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -280,20 +280,6 @@ def class_years(actor: User) -> list[int]:
     return list(db.session.scalars(query))
 
 
-def school_options(
-    *, include_id: int | None = None, include_inactive: bool = False
-) -> list[tuple[int, str]]:
-    """(id, name) of the active schools by name, plus ``include_id`` even if inactive."""
-    query = (
-        sa.select(Organization.id, Organization.name)
-        .where(Organization.kind == OrganizationKind.SCHOOL)
-        .order_by(sa.func.lower(Organization.name), Organization.id)
-    )
-    if not include_inactive:
-        query = query.where(sa.or_(Organization.is_active, Organization.id == include_id))
-    return [(row.id, row.name) for row in db.session.execute(query)]
-
-
 def school_classes(school_id: int) -> list[SchoolClass]:
     """Every class of a school, newest school year first, by name."""
     query = (

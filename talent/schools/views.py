@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
 from talent.auth import policy
 from talent.auth.guards import permission_required
 from talent.db import utcnow
-from talent.errors import DomainError
 from talent.extensions import db
 from talent.people.models import Organization
 from talent.schools import services
@@ -30,7 +29,9 @@ from talent.schools.forms import (
 )
 from talent.schools.models import SchoolClass, Student
 from talent.web.actions import act
-from talent.web.forms import show_error_on_form
+from talent.web.loading import load
+from talent.web.options import SCHOOLS, organization_options
+from talent.web.paging import page_number
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +39,7 @@ bp = Blueprint("schools", __name__)
 
 CLASSES_PER_PAGE = 50
 STUDENTS_PER_PAGE = 50
-#: Page numbers beyond this are nonsense and would overflow the database's OFFSET.
-MAX_PAGE = 100_000
 PERMISSION = "classes.manage"
-
-
-def _page_number() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
 
 
 def _today():
@@ -54,14 +49,6 @@ def _today():
 def _chooses_school() -> bool:
     """Whether the user works across schools (and so picks one) rather than within their own."""
     return policy.school_scope(current_user) is None
-
-
-def _in_scope(model: type, object_id: int):
-    """Load a class or pupil the user may manage; anything else is not found."""
-    obj = db.session.get(model, object_id)
-    if obj is None or not policy.can(current_user, PERMISSION, obj):
-        abort(404)
-    return obj
 
 
 # Classes ---------------------------------------------------------------------------------------
@@ -75,13 +62,13 @@ def classes():
     form = ClassFilterForm(
         request.args,
         years=services.class_years(current_user),
-        schools=services.school_options(include_inactive=True) if chooses_school else None,
+        schools=organization_options(SCHOOLS, include_inactive=True) if chooses_school else None,
     )
     form.validate()
     query = services.classes_query(
         current_user, school_id=form.value("school"), school_year=form.value("year")
     )
-    page = db.paginate(query, page=_page_number(), per_page=CLASSES_PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=CLASSES_PER_PAGE, error_out=False)
     counts = services.student_counts(school_class.id for school_class in page.items)
     no_school = not chooses_school and services.own_school(current_user) is None
     return render_template(
@@ -98,7 +85,7 @@ def _class_form(school_class: SchoolClass | None) -> ClassForm:
     today = _today()
     schools = None
     if _chooses_school():
-        schools = services.school_options(include_id=school_class and school_class.school_id)
+        schools = organization_options(SCHOOLS, include_id=school_class and school_class.school_id)
     if school_class is None:
         return ClassForm(
             data={"school_year": services.school_year_of(today)},
@@ -119,21 +106,19 @@ def _chosen_school(form: ClassForm) -> Organization | None:
 
 
 def _save_class(form: ClassForm, school_class: SchoolClass | None):
-    try:
-        saved = services.save_class(
+    return act(
+        lambda: services.save_class(
             current_user,
             school_class,
             name=form.name.data,
             school_year=form.school_year.data,
             school=_chosen_school(form),
             now=utcnow(),
-        )
-    except DomainError as error:
-        show_error_on_form(form, error)
-        return None
-    db.session.commit()
-    flash(gettext("Class %(name)s is saved.", name=saved.label), "success")
-    return redirect(url_for("schools.show_class", class_id=saved.id))
+        ),
+        success=lambda saved: gettext("Class %(name)s is saved.", name=saved.label),
+        then=lambda saved: url_for("schools.show_class", class_id=saved.id),
+        form=form,
+    )
 
 
 @bp.route("/classes/new", methods=["GET", "POST"])
@@ -153,7 +138,7 @@ def new_class():
 @permission_required(PERMISSION)
 def edit_class(class_id: int):
     """Change a class's name, school year or (coordinators) school."""
-    school_class = _in_scope(SchoolClass, class_id)
+    school_class = load(SchoolClass, class_id, hidden_unless=PERMISSION)
     form = _class_form(school_class)
     if form.validate_on_submit() and (done := _save_class(form, school_class)):
         return done
@@ -166,10 +151,10 @@ def edit_class(class_id: int):
 @permission_required(PERMISSION)
 def show_class(class_id: int):
     """A class and its pupils, with their ages today and whether they have an account."""
-    school_class = _in_scope(SchoolClass, class_id)
+    school_class = load(SchoolClass, class_id, hidden_unless=PERMISSION)
     page = db.paginate(
         services.students_query(school_class),
-        page=_page_number(),
+        page=page_number(),
         per_page=STUDENTS_PER_PAGE,
         error_out=False,
     )
@@ -189,25 +174,26 @@ def show_class(class_id: int):
 @permission_required(PERMISSION)
 def new_student(class_id: int):
     """Add a pupil record to a class; no account is made."""
-    school_class = _in_scope(SchoolClass, class_id)
+    school_class = load(SchoolClass, class_id, hidden_unless=PERMISSION)
     form = StudentForm()
     if form.validate_on_submit():
-        try:
-            student = services.add_student(
+        done = act(
+            lambda: services.add_student(
                 current_user,
                 school_class,
                 name=form.name.data,
                 birth_date=form.birth_date.data,
                 now=utcnow(),
-            )
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("%(name)s is added to the class.", name=student.name), "success")
-            if request.form.get("another"):
-                return redirect(url_for("schools.new_student", class_id=class_id))
-            return redirect(url_for("schools.show_class", class_id=class_id))
+            ),
+            success=lambda student: gettext("%(name)s is added to the class.", name=student.name),
+            then=url_for(
+                "schools.new_student" if request.form.get("another") else "schools.show_class",
+                class_id=class_id,
+            ),
+            form=form,
+        )
+        if done:
+            return done
     return render_template("schools/student_new.html", form=form, school_class=school_class)
 
 
@@ -253,23 +239,23 @@ def _move_form(student: Student, *, offer_current: bool = False, **kwargs) -> Mo
 @permission_required(PERMISSION)
 def edit_student(student_id: int):
     """A pupil's page: correct name and birth date, move, take out of the class, invite."""
-    student = _in_scope(Student, student_id)
+    student = load(Student, student_id, hidden_unless=PERMISSION)
     form = StudentForm(obj=student)
     if form.validate_on_submit():
-        try:
-            services.update_student(
+        done = act(
+            lambda: services.update_student(
                 current_user,
                 student,
                 name=form.name.data,
                 birth_date=form.birth_date.data,
                 now=utcnow(),
-            )
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("%(name)s is saved.", name=student.name), "success")
-            return redirect(url_for("schools.edit_student", student_id=student.id))
+            ),
+            success=gettext("%(name)s is saved.", name=student.name),
+            then=url_for("schools.edit_student", student_id=student.id),
+            form=form,
+        )
+        if done:
+            return done
     return _student_page(student, form=form)
 
 
@@ -277,7 +263,7 @@ def edit_student(student_id: int):
 @permission_required(PERMISSION)
 def move_student(student_id: int):
     """Move a pupil to another class of the same school."""
-    student = _in_scope(Student, student_id)
+    student = load(Student, student_id, hidden_unless=PERMISSION)
     move_form = _move_form(student, offer_current=True)
     if move_form.validate_on_submit():
         target = db.session.get(SchoolClass, move_form.school_class_id.data)
@@ -298,7 +284,7 @@ def move_student(student_id: int):
 @permission_required(PERMISSION)
 def remove_student(student_id: int):
     """Take a pupil out of their class; the pupil's record stays with the school."""
-    student = _in_scope(Student, student_id)
+    student = load(Student, student_id, hidden_unless=PERMISSION)
     former_class_id = student.school_class_id
     if former_class_id is not None:
         then = url_for("schools.show_class", class_id=former_class_id)
@@ -321,7 +307,7 @@ def remove_student(student_id: int):
 @permission_required(PERMISSION)
 def invite_student(student_id: int):
     """Give a pupil an account and e-mail them a link to choose a password."""
-    student = _in_scope(Student, student_id)
+    student = load(Student, student_id, hidden_unless=PERMISSION)
     invite_form = InviteStudentForm()
     if invite_form.validate_on_submit():
         done = act(
@@ -350,11 +336,11 @@ def unplaced_students():
     chooses_school = _chooses_school()
     form = SchoolFilterForm(
         request.args,
-        schools=services.school_options(include_inactive=True) if chooses_school else None,
+        schools=organization_options(SCHOOLS, include_inactive=True) if chooses_school else None,
     )
     form.validate()
     query = services.unplaced_students_query(current_user, school_id=form.value("school"))
-    page = db.paginate(query, page=_page_number(), per_page=STUDENTS_PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=STUDENTS_PER_PAGE, error_out=False)
     return render_template(
         "schools/unplaced.html",
         form=form,

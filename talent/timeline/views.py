@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
@@ -12,13 +12,13 @@ from talent.auth import policy
 from talent.auth.guards import permission_required
 from talent.consents.services import local_date
 from talent.db import utcnow
-from talent.errors import DomainError
 from talent.extensions import db
 from talent.privacy.services import set_left_school
-from talent.programmes.forms import LeftSchoolForm
 from talent.schools.models import Student
+from talent.timeline.forms import LeftSchoolForm
 from talent.timeline.registry import timeline_for
-from talent.web.forms import show_error_on_form
+from talent.web.actions import act
+from talent.web.loading import load
 
 bp = Blueprint("timeline", __name__)
 
@@ -49,19 +49,15 @@ _STUDENT = (
 )
 
 
-def _load_student(student_id: int) -> Student:
-    student = db.session.scalar(_STUDENT, {"student_id": student_id})
-    if student is None:
-        abort(404)
-    return student
+def _student_with_school(student_id: int) -> Student | None:
+    return db.session.scalar(_STUDENT, {"student_id": student_id})
 
 
 @bp.route("/pupils/<int:student_id>/timeline")
 @permission_required("pupils.view")
 def pupil(student_id: int):
     """Everything the platform knows about a pupil that the viewer may see, newest first."""
-    student = _load_student(student_id)
-    policy.authorize(current_user, "pupils.view", student)
+    student = load(Student, student_id, "pupils.view", loader=_student_with_school)
     return _render(student, LeftSchoolForm(obj=student))
 
 
@@ -69,16 +65,17 @@ def pupil(student_id: int):
 @permission_required("alumni.manage")
 def left_school(student_id: int):
     """Record (or clear) the pupil's last day at school."""
-    student = db.get_or_404(Student, student_id)
-    policy.authorize(current_user, "alumni.manage", student)
+    student = load(Student, student_id, "alumni.manage")
     form = LeftSchoolForm()
     if form.validate_on_submit():
-        try:
-            set_left_school(current_user, student, left_on=form.left_school_on.data, now=utcnow())
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("Saved."), "success")
-            return redirect(url_for("timeline.pupil", student_id=student.id))
+        done = act(
+            lambda: set_left_school(
+                current_user, student, left_on=form.left_school_on.data, now=utcnow()
+            ),
+            success=gettext("Saved."),
+            then=url_for("timeline.pupil", student_id=student.id),
+            form=form,
+        )
+        if done:
+            return done
     return _render(student, form), 400

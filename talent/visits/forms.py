@@ -23,7 +23,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from talent.visits.models import MAX_MINIMUM_AGE, MAX_SITE_CAPACITY, TEXT_MAX, TOPIC_MAX
-from talent.web.forms import CHOOSE_FROM_LIST, TOO_LONG, Form, select_choices, strip_text
+from talent.web.forms import CHOOSE_FROM_LIST, TOO_LONG, Form, optional, select_choices, strip_text
 from talent.web.submissions import OnceForm
 from talent.web.widgets import QuickSelect
 
@@ -32,20 +32,11 @@ BAD_TIME = _l("Type the time as hours and minutes, like 10:00.")
 BAD_NUMBER = _l("Type a whole number.")
 
 
-def _optional(coerce: Callable) -> Callable:
-    def coerce_or_none(value):
-        if value is None or value == "" or value == "None":
-            return None
-        return coerce(value)
-
-    return coerce_or_none
-
-
 def _select(label, coerce: Callable | None = None, **kwargs) -> SelectField:
     return SelectField(
         label,
         choices=[],
-        coerce=coerce or _optional(int),
+        coerce=coerce or optional(int),
         invalid_value_message=CHOOSE_FROM_LIST,
         invalid_choice_message=CHOOSE_FROM_LIST,
         widget=QuickSelect(),
@@ -332,7 +323,7 @@ class FeedbackForm(Form):
     rating = RadioField(
         _l("How was the visit? (1 = poor, 5 = excellent)"),
         choices=select_choices((n, str(n)) for n in range(1, 6)),
-        coerce=_optional(int),
+        coerce=optional(int),
         validators=[InputRequired(_l("Choose a rating from 1 to 5."))],
         invalid_choice_message=_l("Choose a rating from 1 to 5."),
         invalid_value_message=_l("Choose a rating from 1 to 5."),
@@ -446,8 +437,8 @@ class SlotFilterForm(_FilterForm):
 
 class VisitFilterForm(_FilterForm):
     school = _select(_l("School"), validators=[Optional()])
-    state = _select(_l("State"), coerce=_optional(str), validators=[Optional()])
-    when = _select(_l("When"), coerce=_optional(str), validators=[Optional()])
+    state = _select(_l("State"), coerce=optional(str), validators=[Optional()])
+    when = _select(_l("When"), coerce=optional(str), validators=[Optional()])
 
     def __init__(
         self,

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import StopValidation
+from wtforms import (
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import StopValidation, ValidationError
 
 from talent.errors import AlreadyDone, DomainError
 from talent.extensions import db
-from talent.text import ONE_LINE, clean_lines, is_single_line
+from talent.text import ONE_LINE, clean_lines, has_control_characters, is_single_line
 
 CHOOSE_FROM_LIST = _l("Choose from the list.")
 TOO_LONG = _l("Use at most %(max)d characters.")
@@ -64,3 +71,40 @@ def show_error_on_form(form: FlaskForm, error: DomainError) -> None:
 def select_choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
     """Turn (value, label) pairs into WTForms choices; labels may be lazy strings."""
     return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def strip(value):
+    """Trim typed text (``plain_text`` refuses what else it must not hold)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def plain_text(form, field) -> None:
+    """Refuse control characters (NUL and the like) in a typed text or search."""
+    if isinstance(field.data, str) and has_control_characters(field.data, multiline=True):
+        raise ValidationError(_l("The text contains characters that cannot be used."))
+
+
+def optional(coerce: Callable) -> Callable:
+    """A coerce function that turns an empty choice into None."""
+
+    def coerce_or_none(value):
+        if value is None or value in ("", "None"):
+            return None
+        return coerce(value)
+
+    return coerce_or_none
+
+
+def select(label, pairs: Iterable, coerce: Callable, **kwargs) -> SelectField:
+    return SelectField(
+        label,
+        choices=select_choices(pairs),
+        coerce=coerce,
+        invalid_value_message=CHOOSE_FROM_LIST,
+        invalid_choice_message=CHOOSE_FROM_LIST,
+        **kwargs,
+    )
+
+
+def set_choices(field: SelectField, pairs: Iterable) -> None:
+    field.choices = select_choices(pairs)

@@ -13,7 +13,7 @@ from flask_babel import force_locale, get_locale
 
 from talent.courses.models import EnrollmentState
 from talent.courses.services import attendance, enrollment
-from talent.courses.views import LocalDates
+from talent.courses.views.common import LocalDates
 from talent.courses.views.public import CATALOGUE_PER_PAGE
 from talent.db import utcnow
 from talent.extensions import db

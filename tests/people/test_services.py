@@ -13,6 +13,7 @@ from talent.extensions import db
 from talent.people import services
 from talent.people.models import OrganizationKind, Role
 from talent.people.services import UserStatus
+from talent.web.options import organization_names, organization_options
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -165,7 +166,7 @@ def test_organizations_query_and_options(make):
         school
     ]
     assert list(db.session.scalars(services.organizations_query(search="ALP"))) == [active]
-    assert services.organization_options() == [(active.id, "Alpha"), (school.id, "Gamma skole")]
-    assert (inactive.id, "Beta") in services.organization_options(include_id=inactive.id)
-    assert len(services.organization_options(include_inactive=True)) == 3
-    assert services.organization_names([active.id, 424242]) == {active.id: "Alpha"}
+    assert organization_options() == [(active.id, "Alpha"), (school.id, "Gamma skole")]
+    assert (inactive.id, "Beta") in organization_options(include_id=inactive.id)
+    assert len(organization_options(include_inactive=True)) == 3
+    assert organization_names([active.id, 424242]) == {active.id: "Alpha"}

@@ -9,7 +9,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 
-from talent.auth import policy
 from talent.auth.guards import permission_required
 from talent.clock import span_to_utc, to_utc
 from talent.courses.forms import (
@@ -30,37 +29,17 @@ from talent.courses.services import (
     management,
     messages,
 )
-from talent.courses.views import PER_PAGE, bp, page_number, to_local
+from talent.courses.views.common import PER_PAGE, bp, to_local
 from talent.db import utcnow
-from talent.errors import DomainError
 from talent.extensions import db
 from talent.i18n import timezone_choices
 from talent.web.actions import act
 from talent.web.csv_export import csv_response
-from talent.web.forms import show_error_on_form
+from talent.web.loading import load
+from talent.web.paging import page_number
 from talent.web.redirects import is_local_path
 
 log = logging.getLogger(__name__)
-
-
-def _managed_course(course_id: int) -> Course:
-    course = catalogue.load_course(course_id)
-    if course is None:
-        abort(404)
-    policy.authorize(current_user, "courses.manage", course)
-    return course
-
-
-def _managed_session(session_id: int) -> CourseSession:
-    session = db.get_or_404(CourseSession, session_id)
-    policy.authorize(current_user, "courses.manage", session)
-    return session
-
-
-def _managed_enrollment(enrollment_id: int) -> CourseEnrollment:
-    found = db.get_or_404(CourseEnrollment, enrollment_id)
-    policy.authorize(current_user, "courses.manage", found)
-    return found
 
 
 # Courses ---------------------------------------------------------------------------------------
@@ -131,14 +110,12 @@ def _details(form: CourseForm) -> management.CourseDetails:
 
 
 def _save_course(form: CourseForm, course: Course | None):
-    try:
-        saved = management.save_course(current_user, course, _details(form), now=utcnow())
-    except DomainError as error:
-        show_error_on_form(form, error)
-        return None
-    db.session.commit()
-    flash(gettext("%(title)s is saved.", title=saved.title), "success")
-    return redirect(url_for("courses.overview", course_id=saved.id))
+    return act(
+        lambda: management.save_course(current_user, course, _details(form), now=utcnow()),
+        success=lambda saved: gettext("%(title)s is saved.", title=saved.title),
+        then=lambda saved: url_for("courses.overview", course_id=saved.id),
+        form=form,
+    )
 
 
 @bp.route("/courses/new", methods=["GET", "POST"])
@@ -155,7 +132,7 @@ def new():
 @permission_required("courses.manage")
 def edit(course_id: int):
     """Change a course; its capacity cannot drop below the seats already taken."""
-    course = _managed_course(course_id)
+    course = load(Course, course_id, "courses.manage", loader=catalogue.load_course)
     form = _course_form(course)
     if form.validate_on_submit() and (done := _save_course(form, course)):
         return done
@@ -166,21 +143,21 @@ def edit(course_id: int):
 @permission_required("courses.manage")
 def copy(course_id: int):
     """Copy a course with its sessions to a new start date, such as next year."""
-    course = _managed_course(course_id)
+    course = load(Course, course_id, "courses.manage", loader=catalogue.load_course)
     form = CopyCourseForm()
     if request.method == "GET":
         form.starts_on.data = _next_year(course.starts_on)
     if form.validate_on_submit():
-        try:
-            copied = management.copy_course(
+        done = act(
+            lambda: management.copy_course(
                 current_user, course, starts_on=form.starts_on.data, now=utcnow()
-            )
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("The copy is saved, unpublished. Check it and publish it."), "success")
-            return redirect(url_for("courses.edit", course_id=copied.id))
+            ),
+            success=gettext("The copy is saved, unpublished. Check it and publish it."),
+            then=lambda copied: url_for("courses.edit", course_id=copied.id),
+            form=form,
+        )
+        if done:
+            return done
     return render_template("courses/copy_form.html", form=form, course=course)
 
 
@@ -195,7 +172,7 @@ def _next_year(day):
 @permission_required("courses.manage")
 def overview(course_id: int):
     """A course at a glance for its coordinator: figures, sessions and their codes, actions."""
-    course = _managed_course(course_id)
+    course = load(Course, course_id, "courses.manage", loader=catalogue.load_course)
     counts = management.state_counts([course]).get(course.id, {})
     return render_template(
         "courses/overview.html", course=course, counts=counts, exports=exports.EXPORTS
@@ -236,7 +213,7 @@ def _save_session(form: SessionForm, course: Course, session: CourseSession | No
 @permission_required("courses.manage")
 def new_session(course_id: int):
     """Add a session; it must lie within the course's dates."""
-    course = _managed_course(course_id)
+    course = load(Course, course_id, "courses.manage", loader=catalogue.load_course)
     form = SessionForm()
     if form.validate_on_submit() and (done := _save_session(form, course, None)):
         return done
@@ -247,7 +224,7 @@ def new_session(course_id: int):
 @permission_required("courses.manage")
 def edit_session(session_id: int):
     """Move or rename a session."""
-    session = _managed_session(session_id)
+    session = load(CourseSession, session_id, "courses.manage")
     course = session.course
     form = SessionForm(obj=session)
     if request.method == "GET":
@@ -262,7 +239,7 @@ def edit_session(session_id: int):
 @permission_required("courses.manage")
 def delete_session(session_id: int):
     """Remove a session without recorded attendance."""
-    session = _managed_session(session_id)
+    session = load(CourseSession, session_id, "courses.manage")
     course_id = session.course_id
     target = url_for("courses.overview", course_id=course_id)
     return act(
@@ -279,7 +256,7 @@ def delete_session(session_id: int):
 @permission_required("courses.manage")
 def roster(course_id: int):
     """The participants, with their attendance at each session."""
-    course = _managed_course(course_id)
+    course = load(Course, course_id, "courses.manage", loader=catalogue.load_course)
     page = db.paginate(
         attendance.roster_query(course),
         page=page_number(),
@@ -294,7 +271,7 @@ def roster(course_id: int):
 @permission_required("courses.manage")
 def waitlist(course_id: int):
     """Open offers and the waitlist in line order."""
-    course = _managed_course(course_id)
+    course = load(Course, course_id, "courses.manage", loader=catalogue.load_course)
     page = db.paginate(
         exports.waitlist_query(course), page=page_number(), per_page=PER_PAGE, error_out=False
     )
@@ -309,7 +286,7 @@ def waitlist(course_id: int):
 @permission_required("courses.manage")
 def applications(course_id: int):
     """Sent applications with motivations and scores, best first."""
-    course = _managed_course(course_id)
+    course = load(Course, course_id, "courses.manage", loader=catalogue.load_course)
     state = request.args.get("state")
     state = EnrollmentState(state) if state in {s.value for s in EnrollmentState} else None
     page = db.paginate(
@@ -333,7 +310,7 @@ def applications(course_id: int):
 @permission_required("courses.manage")
 def review(enrollment_id: int):
     """Score an application, and admit or reject it."""
-    found = _managed_enrollment(enrollment_id)
+    found = load(CourseEnrollment, enrollment_id, "courses.manage")
     target = url_for("courses.applications", course_id=found.course_id)
     form = ReviewForm()
     if not form.validate_on_submit():
@@ -363,7 +340,7 @@ def review(enrollment_id: int):
 @permission_required("courses.manage")
 def remove(enrollment_id: int):
     """Take a person off the course or its waitlist; a freed seat goes to the next in line."""
-    found = _managed_enrollment(enrollment_id)
+    found = load(CourseEnrollment, enrollment_id, "courses.manage")
     target = request.form.get("next", "")
     if not is_local_path(target):
         target = url_for("courses.roster", course_id=found.course_id)
@@ -381,7 +358,7 @@ def remove(enrollment_id: int):
 @permission_required("courses.manage")
 def session_attendance(session_id: int):
     """Tick who attended a session; the session's code lets participants do it themselves."""
-    session = _managed_session(session_id)
+    session = load(CourseSession, session_id, "courses.manage")
     course = session.course
     participants = list(db.session.scalars(attendance.participants_query(course)))
     form = AttendanceForm(participants=[(e.id, e.user.name) for e in participants])
@@ -389,16 +366,16 @@ def session_attendance(session_id: int):
         marks = attendance.attendance_marks(e.id for e in participants)
         form.present.data = [e.id for e in participants if (e.id, session.id) in marks]
     if form.validate_on_submit():
-        try:
-            added, removed = attendance.record_attendance(
+        done = act(
+            lambda: attendance.record_attendance(
                 current_user, session, form.present.data or [], now=utcnow()
-            )
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("Attendance is saved."), "success")
-            return redirect(url_for("courses.session_attendance", session_id=session.id))
+            ),
+            success=gettext("Attendance is saved."),
+            then=url_for("courses.session_attendance", session_id=session.id),
+            form=form,
+        )
+        if done:
+            return done
     return render_template(
         "courses/attendance.html",
         course=course,
@@ -417,7 +394,7 @@ def export(course_id: int, kind: str):
     """Download the roster, waitlist, applications or attendance as CSV."""
     if kind not in exports.EXPORTS:
         abort(404)
-    course = _managed_course(course_id)
+    course = load(Course, course_id, "courses.manage", loader=catalogue.load_course)
     header, *rows = exports.export_rows(course, kind)
     log.info("user %s exported %s of course %s", current_user.id, kind, course.id)
     return csv_response(header, rows, filename=f"course-{course.id}-{kind}.csv")
@@ -427,29 +404,26 @@ def export(course_id: int, kind: str):
 @permission_required("courses.manage")
 def message(course_id: int):
     """E-mail everyone taking part in the course."""
-    course = _managed_course(course_id)
+    course = load(Course, course_id, "courses.manage", loader=catalogue.load_course)
     form = MessageForm()
     if form.validate_on_submit():
-        try:
-            count = messages.message_participants(
+        done = act(
+            lambda: messages.message_participants(
                 current_user,
                 course,
                 subject=form.subject.data,
                 body=form.body.data,
                 key=form.submission_key.data,
                 now=utcnow(),
-            )
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(
-                ngettext(
-                    "The message is on its way to %(num)d participant.",
-                    "The message is on its way to %(num)d participants.",
-                    count,
-                ),
-                "success",
-            )
-            return redirect(url_for("courses.overview", course_id=course.id))
+            ),
+            success=lambda count: ngettext(
+                "The message is on its way to %(num)d participant.",
+                "The message is on its way to %(num)d participants.",
+                count,
+            ),
+            then=url_for("courses.overview", course_id=course.id),
+            form=form,
+        )
+        if done:
+            return done
     return render_template("courses/message.html", course=course, form=form)

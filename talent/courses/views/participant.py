@@ -8,53 +8,49 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import format_date, gettext, ngettext
 from flask_login import current_user
 
-from talent.auth import policy
 from talent.auth.guards import permission_required
 from talent.courses.forms import ApplicationForm, CheckInForm
 from talent.courses.models import Course, CourseEnrollment, CourseSession, EnrollmentState
 from talent.courses.services import attendance, certificates, enrollment, waitlist
-from talent.courses.views import PER_PAGE, absolute_url, bp, page_number, refuse
+from talent.courses.views.common import PER_PAGE, absolute_url, bp
 from talent.db import utcnow
-from talent.errors import DomainError
 from talent.extensions import db
 from talent.web.actions import act
-from talent.web.forms import show_error_on_form
+from talent.web.loading import load
+from talent.web.paging import page_number
 
 log = logging.getLogger(__name__)
 
 
 def _published_course(course_id: int) -> Course:
-    course = db.get_or_404(Course, course_id)
+    course = load(Course, course_id)
     if not course.is_published:
         abort(404)
     return course
 
 
-def _own_enrollment(enrollment_id: int) -> CourseEnrollment:
-    found = db.get_or_404(CourseEnrollment, enrollment_id)
-    policy.authorize(current_user, "courses.apply", found)
-    return found
-
-
-def _course_page(course_id: int):
-    return redirect(url_for("courses.course", course_id=course_id))
-
-
-def _say_where_you_stand(found: CourseEnrollment) -> None:
+def _where_you_stand(found: CourseEnrollment) -> list[tuple[str, str]]:
+    """What the participant is told after enrolling or applying: a seat, the waitlist, sent,
+    or a draft kept."""
+    if found.state is EnrollmentState.DRAFT:
+        return [(gettext("Your draft is saved. Send it before enrollment closes."), "info")]
     if found.state is EnrollmentState.CONFIRMED:
-        flash(gettext("You have a seat on %(title)s.", title=found.course.title), "success")
-    elif found.state is EnrollmentState.WAITLISTED:
+        return [(gettext("You have a seat on %(title)s.", title=found.course.title), "success")]
+    if found.state is EnrollmentState.WAITLISTED:
         position = waitlist.waitlist_position(found)
-        flash(
-            gettext(
-                "The course is full. You are number %(position)d on the waitlist; "
-                "we will tell you if a seat frees.",
-                position=position,
-            ),
-            "info",
-        )
-    elif found.state is EnrollmentState.APPLIED:
-        flash(gettext("Your application is sent to the coordinator."), "success")
+        return [
+            (
+                gettext(
+                    "The course is full. You are number %(position)d on the waitlist; "
+                    "we will tell you if a seat frees.",
+                    position=position,
+                ),
+                "info",
+            )
+        ]
+    if found.state is EnrollmentState.APPLIED:
+        return [(gettext("Your application is sent to the coordinator."), "success")]
+    return []
 
 
 @bp.route("/courses/mine")
@@ -78,13 +74,12 @@ def mine():
 def enroll(course_id: int):
     """Take a seat, or a place on the waitlist when the course is full."""
     course = _published_course(course_id)
-    try:
-        found = enrollment.enroll(current_user, course, now=utcnow())
-    except DomainError as error:
-        return refuse(error, url_for("courses.course", course_id=course_id))
-    db.session.commit()
-    _say_where_you_stand(found)
-    return _course_page(course_id)
+    then = url_for("courses.course", course_id=course_id)
+    return act(
+        lambda: enrollment.enroll(current_user, course, now=utcnow()),
+        success=_where_you_stand,
+        then=then,
+    ) or redirect(then)
 
 
 @bp.route("/courses/<int:course_id>/apply", methods=["GET", "POST"])
@@ -95,23 +90,23 @@ def apply(course_id: int):
     current = enrollment.live_enrollment(current_user, course)
     form = ApplicationForm(data={"motivation": current.motivation if current else ""})
     if form.validate_on_submit():
-        try:
-            found = enrollment.save_application(
+        done = act(
+            lambda: enrollment.save_application(
                 current_user,
                 course,
                 motivation=form.motivation.data or "",
                 submit=bool(form.send.data),
                 now=utcnow(),
-            )
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            if found.state is EnrollmentState.DRAFT:
-                flash(gettext("Your draft is saved. Send it before enrollment closes."), "info")
-                return redirect(url_for("courses.apply", course_id=course_id))
-            _say_where_you_stand(found)
-            return _course_page(course_id)
+            ),
+            success=_where_you_stand,
+            then=lambda found: url_for(
+                "courses.apply" if found.state is EnrollmentState.DRAFT else "courses.course",
+                course_id=course_id,
+            ),
+            form=form,
+        )
+        if done:
+            return done
     return render_template("courses/apply.html", course=course, form=form, current=current)
 
 
@@ -125,7 +120,7 @@ def _answer(found: CourseEnrollment, change, success: str):
 @permission_required("courses.apply")
 def withdraw(enrollment_id: int):
     """Leave the course, the waitlist or an application; a freed seat goes to the next person."""
-    found = _own_enrollment(enrollment_id)
+    found = load(CourseEnrollment, enrollment_id, "courses.apply")
     return _answer(
         found,
         lambda: enrollment.withdraw(current_user, found, now=utcnow()),
@@ -137,7 +132,7 @@ def withdraw(enrollment_id: int):
 @permission_required("courses.apply")
 def accept(enrollment_id: int):
     """Accept the offer of a freed seat."""
-    found = _own_enrollment(enrollment_id)
+    found = load(CourseEnrollment, enrollment_id, "courses.apply")
     return _answer(
         found,
         lambda: waitlist.accept_offer(current_user, found, now=utcnow()),
@@ -149,7 +144,7 @@ def accept(enrollment_id: int):
 @permission_required("courses.apply")
 def decline(enrollment_id: int):
     """Turn down the offer of a freed seat; it passes to the next person waiting."""
-    found = _own_enrollment(enrollment_id)
+    found = load(CourseEnrollment, enrollment_id, "courses.apply")
     return _answer(
         found,
         lambda: waitlist.decline_offer(current_user, found, now=utcnow()),
@@ -191,8 +186,7 @@ def check_in():
 @permission_required("courses.certificate")
 def certificate(enrollment_id: int):
     """Download the certificate of a completed course."""
-    found = db.get_or_404(CourseEnrollment, enrollment_id)
-    policy.authorize(current_user, "courses.certificate", found)
+    found = load(CourseEnrollment, enrollment_id, "courses.certificate")
     issued = found.certificate
     if issued is None or not issued.is_valid:
         abort(404)

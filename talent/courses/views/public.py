@@ -12,10 +12,11 @@ from talent.auth import policy
 from talent.auth.guards import public
 from talent.courses.forms import FORMAT_LABELS, CatalogueFilterForm, CheckInForm, VerifyForm
 from talent.courses.services import catalogue, certificates, enrollment, management, waitlist
-from talent.courses.views import absolute_url, bp, page_number, signed_in_user
+from talent.courses.views.common import absolute_url, bp, signed_in_user
 from talent.db import utcnow
 from talent.extensions import db
 from talent.i18n import local_zone
+from talent.web.paging import page_number
 
 #: The most courses one JSON or iCalendar answer holds.
 FEED_LIMIT = 500

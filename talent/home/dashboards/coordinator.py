@@ -22,8 +22,8 @@ from talent.mentoring.services.dashboard import (
 )
 from talent.people.models import User
 from talent.privacy.services import retention_due_count
-from talent.privacy.settings import int_setting
 from talent.reminders.queries import failed_count
+from talent.settings import int_setting
 from talent.visits.services.dashboard import visit_lines_awaiting_answer
 
 #: Offers whose deadline falls within this time are shown as lapsing.

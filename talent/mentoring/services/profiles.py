@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from talent.audit.services import record_event, snapshot
-from talent.errors import AlreadyDone, Conflict, NotFound, ValidationFailed
+from talent.errors import AlreadyDone, Conflict, ValidationFailed
 from talent.extensions import db
 from talent.locking import lock
 from talent.mentoring.models import (
@@ -463,11 +463,3 @@ def coordinators() -> list[User]:
             .order_by(User.name)
         )
     )
-
-
-def get_or_404(model, key) -> object:
-    """Load one row by primary key or raise NotFound (a 404 page)."""
-    obj = db.session.get(model, key) if key is not None else None
-    if obj is None:
-        raise NotFound(_l("There is nothing at this address."))
-    return obj

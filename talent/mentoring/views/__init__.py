@@ -1,59 +1,10 @@
 """Mentoring pages: routes only; the services hold the rules and the policy decides access."""
 
-from __future__ import annotations
-
-from collections.abc import Callable
-
-from flask import Blueprint, request, url_for
-from flask_babel import gettext
-
-bp = Blueprint("mentoring", __name__, url_prefix="/mentoring")
-
-
-def current_page() -> int:
-    """The ?page= number, 1 when missing or not a number."""
-    page = request.args.get("page", 1, type=int)
-    return page if page and page > 0 else 1
-
-
-#: An id no row has, marking where the id goes in an address.
-_ID_MARK = 987654321
-
-
-def url_with_id(endpoint: str, id_name: str) -> str:
-    """The endpoint's address with ``%d`` where the id goes.
-
-    A list builds it once and fills in each line's id, where ``url_for`` per line cost about
-    10 µs each.
-    """
-    url = url_for(endpoint, **{id_name: _ID_MARK}).replace("%", "%%")
-    return url.replace(str(_ID_MARK), "%d")
-
-
-def hours_text() -> Callable[[int], str]:
-    """A function writing minutes as "1 h 30 min" in the user's language.
-
-    Its three formats are translated once, not once a line as the ``hours`` macro does.
-    """
-    both = gettext("%(h)d h %(m)d min")
-    whole_hours = gettext("%(h)d h")
-    only_minutes = gettext("%(m)d min")
-
-    def text(minutes: int) -> str:
-        h, m = divmod(minutes, 60)
-        if h and m:
-            return both % {"h": h, "m": m}
-        if h:
-            return whole_hours % {"h": h}
-        return only_minutes % {"m": m}
-
-    return text
-
-
 # The route modules add their routes to bp.
-from talent.mentoring.views import (  # noqa: E402, F401
+from talent.mentoring.views import (  # noqa: F401
     pairings,
     profiles,
     safeguarding,
     sessions,
 )
+from talent.mentoring.views.common import bp  # noqa: F401 - the app registers it

@@ -11,7 +11,6 @@ from flask_login import current_user
 from talent.auth import policy
 from talent.auth.guards import permission_required
 from talent.db import utcnow
-from talent.errors import DomainError, NotFound
 from talent.extensions import db
 from talent.mentoring.forms import (
     GoalForm,
@@ -24,6 +23,7 @@ from talent.mentoring.forms import (
 from talent.mentoring.models import (
     Goal,
     GoalStatus,
+    MenteeProfile,
     MentorProfile,
     Pairing,
     PairingState,
@@ -32,24 +32,18 @@ from talent.mentoring.models import (
 from talent.mentoring.services import feedback as feedback_service
 from talent.mentoring.services import logbook, matching, profiles, sessions
 from talent.mentoring.services import pairings as service
-from talent.mentoring.services.profiles import get_or_404, local_today
+from talent.mentoring.services.profiles import local_today
 from talent.mentoring.services.safeguarding import open_concern_counts
-from talent.mentoring.views import bp, current_page, hours_text, url_with_id
-from talent.mentoring.views.profiles import _load_mentee
+from talent.mentoring.views.common import bp, hours_text, url_with_id
+from talent.mentoring.views.profiles import mentee_with_people
 from talent.web.actions import act
-from talent.web.forms import show_error_on_form
+from talent.web.loading import load
+from talent.web.paging import page_number
 
 #: How many ranked mentors the matching page shows.
 SUGGESTIONS_SHOWN = 20
 #: The states in which goals can be added.
 GOAL_STATES = (PairingState.ACTIVE, PairingState.PAUSED)
-
-
-def load_pairing_or_404(pairing_id: int) -> Pairing:
-    pairing = service.load_pairing(pairing_id)
-    if pairing is None:
-        raise NotFound(gettext("There is nothing at this address."))
-    return pairing
 
 
 @bp.route("/")
@@ -65,7 +59,7 @@ def index():
         state = request.args.get("state") or None
         programme_id = request.args.get("programme", type=int)
         page = service.pairing_overview(
-            page=current_page(),
+            page=page_number(),
             state=PairingState(state) if state in set(PairingState) else None,
             programme_id=programme_id,
             overdue_on=today if form.overdue.data else None,
@@ -79,7 +73,7 @@ def index():
         )
     mentor = profiles.mentor_profile_of(current_user)
     if mentor is not None:
-        page = service.pairings_of_mentor(mentor, page=current_page())
+        page = service.pairings_of_mentor(mentor, page=page_number())
         ids = [pairing.id for pairing in page.items]
         context.update(
             mentor=mentor,
@@ -106,7 +100,7 @@ def index():
 @permission_required("mentoring.manage")
 def match(mentee_id: int):
     """Ranked mentor suggestions for a mentee, each explained; propose one of them."""
-    mentee = _load_mentee(mentee_id)
+    mentee = load(MenteeProfile, mentee_id, loader=mentee_with_people)
     now = utcnow()
     today = local_today(current_user, now)
     active_programmes = profiles.programmes(active_only=True)
@@ -124,8 +118,8 @@ def match(mentee_id: int):
         if mentor is None:
             flash(gettext("Choose a mentor from the list."), "danger")
         else:
-            try:
-                pairing = service.propose_pairing(
+            done = act(
+                lambda: service.propose_pairing(
                     current_user,
                     mentee,
                     mentor,
@@ -134,22 +128,19 @@ def match(mentee_id: int):
                     planned_end_on=form.planned_end_on.data,
                     cadence_days=form.cadence_days.data,
                     now=now,
-                )
-            except DomainError as error:
-                show_error_on_form(form, error)
-            else:
-                db.session.commit()
-                flash(
-                    gettext(
-                        "%(mentor)s is asked to mentor %(mentee)s and has until %(day)s to answer.",
-                        mentor=mentor.name,
-                        mentee=mentee.name,
-                        day=local_today(current_user, pairing.respond_by).isoformat(),
-                    ),
-                    "success",
-                )
-                return redirect(url_for("mentoring.pairing", pairing_id=pairing.id))
-        mentee = _load_mentee(mentee_id)
+                ),
+                success=lambda pairing: gettext(
+                    "%(mentor)s is asked to mentor %(mentee)s and has until %(day)s to answer.",
+                    mentor=mentor.name,
+                    mentee=mentee.name,
+                    day=local_today(current_user, pairing.respond_by).isoformat(),
+                ),
+                then=lambda pairing: url_for("mentoring.pairing", pairing_id=pairing.id),
+                form=form,
+            )
+            if done:
+                return done
+        mentee = load(MenteeProfile, mentee_id, loader=mentee_with_people)
     ranked = matching.suggest_mentors(mentee, programme, today=today) if programme else []
     current = service.open_pairing_for(mentee, programme) if programme else None
     return render_template(
@@ -172,8 +163,7 @@ def pairing(pairing_id: int):
     """A pairing with its goals, plans, log, hours and feedback; private notes only for some."""
     # The user itself, not the proxy: the page asks a dozen questions of it.
     user = current_user._get_current_object()
-    pairing = load_pairing_or_404(pairing_id)
-    policy.authorize(user, "mentoring.pairing.read", pairing)
+    pairing = load(Pairing, pairing_id, "mentoring.pairing.read", loader=service.load_pairing)
     now = utcnow()
     today = local_today(user, now)
 
@@ -196,7 +186,7 @@ def pairing(pairing_id: int):
     status_names = {status: str(status.label) for status in GoalStatus}
     mode_names = {mode: str(mode.label) for mode in SessionMode}
     log_page = logbook.session_log(
-        pairing, page=current_page(), with_private_notes=allowed["private"]
+        pairing, page=page_number(), with_private_notes=allowed["private"]
     )
     return render_template(
         "mentoring/pairing.html",
@@ -232,8 +222,7 @@ def _line_urls() -> dict[str, str]:
 
 def _act(pairing_id: int, permission: str, action, success: str):
     """Run one state change from a button; a refused change is explained on the pairing page."""
-    pairing = load_pairing_or_404(pairing_id)
-    policy.authorize(current_user, permission, pairing)
+    pairing = load(Pairing, pairing_id, permission, loader=service.load_pairing)
     back = url_for("mentoring.pairing", pairing_id=pairing_id)
     return act(
         lambda: action(current_user, pairing, now=utcnow()), success=success, then=back
@@ -256,8 +245,7 @@ def accept(pairing_id: int):
 @permission_required("mentoring.pairing.respond")
 def decline(pairing_id: int):
     """The mentor declines the proposal, optionally saying why."""
-    pairing = load_pairing_or_404(pairing_id)
-    policy.authorize(current_user, "mentoring.pairing.respond", pairing)
+    pairing = load(Pairing, pairing_id, "mentoring.pairing.respond", loader=service.load_pairing)
     form = ReasonForm()
     if form.validate_on_submit():
         done = act(
@@ -313,7 +301,7 @@ def complete(pairing_id: int):
 @permission_required("mentoring.manage")
 def end_early(pairing_id: int):
     """End a pairing early, or withdraw a proposal, with a reason."""
-    pairing = load_pairing_or_404(pairing_id)
+    pairing = load(Pairing, pairing_id, loader=service.load_pairing)
     form = RequiredReasonForm()
     if form.validate_on_submit():
         done = act(
@@ -333,30 +321,25 @@ def end_early(pairing_id: int):
 @permission_required("mentoring.goals.manage")
 def add_goal(pairing_id: int):
     """Add a goal to the pairing."""
-    pairing = load_pairing_or_404(pairing_id)
-    policy.authorize(current_user, "mentoring.goals.manage", pairing)
+    pairing = load(Pairing, pairing_id, "mentoring.goals.manage", loader=service.load_pairing)
     form = GoalForm()
+    then = url_for("mentoring.pairing", pairing_id=pairing.id) + "#goals"
     if form.validate_on_submit():
-        try:
-            sessions.add_goal(current_user, pairing, title=form.title.data, now=utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "danger")
-        else:
-            db.session.commit()
-            flash(gettext("The goal is added."), "success")
-    else:
-        for errors in form.errors.values():
-            flash(" ".join(str(e) for e in errors), "danger")
-    return redirect(url_for("mentoring.pairing", pairing_id=pairing.id) + "#goals")
+        return act(
+            lambda: sessions.add_goal(current_user, pairing, title=form.title.data, now=utcnow()),
+            success=gettext("The goal is added."),
+            then=then,
+        ) or redirect(then)
+    for errors in form.errors.values():
+        flash(" ".join(str(e) for e in errors), "danger")
+    return redirect(then)
 
 
 @bp.route("/goals/<int:goal_id>", methods=["POST"])
 @permission_required("mentoring.goals.manage")
 def goal_status(goal_id: int):
     """Mark a goal achieved, dropped or open."""
-    goal = get_or_404(Goal, goal_id)
-    policy.authorize(current_user, "mentoring.goals.manage", goal)
+    goal = load(Goal, goal_id, "mentoring.goals.manage")
     form = GoalStatusForm()
     if form.validate_on_submit():
         sessions.set_goal_status(current_user, goal, GoalStatus(form.status.data), now=utcnow())

@@ -11,7 +11,6 @@ from sqlalchemy.orm import joinedload
 from talent.auth import policy
 from talent.auth.guards import permission_required
 from talent.db import utcnow
-from talent.errors import DomainError, NotFound
 from talent.extensions import db
 from talent.mentoring.forms import (
     MenteeProfileForm,
@@ -23,11 +22,14 @@ from talent.mentoring.forms import (
 from talent.mentoring.models import MenteeProfile, MentoringProgramme, Pairing
 from talent.mentoring.services import profiles as service
 from talent.mentoring.services.pairings import pairing_options
-from talent.mentoring.services.profiles import get_or_404, local_today
-from talent.mentoring.views import bp, current_page
+from talent.mentoring.services.profiles import local_today
+from talent.mentoring.views.common import bp
 from talent.people.models import Organization, User
 from talent.schools.models import Student
-from talent.web.forms import show_error_on_form
+from talent.web.actions import act
+from talent.web.loading import load
+from talent.web.options import organization_options
+from talent.web.paging import page_number
 
 # --- programmes ----------------------------------------------------------------------------
 
@@ -44,13 +46,13 @@ def programmes():
 @permission_required("mentoring.manage")
 def edit_programme(programme_id: int | None = None):
     """Create or change a mentoring programme and its safeguarding lead."""
-    programme = get_or_404(MentoringProgramme, programme_id) if programme_id else None
+    programme = load(MentoringProgramme, programme_id) if programme_id else None
     form = ProgrammeForm(obj=programme, leads=service.coordinators())
     if request.method == "GET" and programme is not None:
         form.safeguarding_lead.data = programme.safeguarding_lead_id
     if form.validate_on_submit():
-        try:
-            saved = service.save_programme(
+        done = act(
+            lambda: service.save_programme(
                 current_user,
                 programme,
                 name=form.name.data,
@@ -61,13 +63,13 @@ def edit_programme(programme_id: int | None = None):
                 proposal_days=form.proposal_days.data,
                 is_active=form.is_active.data,
                 now=utcnow(),
-            )
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("The programme %(name)s is saved.", name=saved.name), "success")
-            return redirect(url_for("mentoring.programmes"))
+            ),
+            success=lambda saved: gettext("The programme %(name)s is saved.", name=saved.name),
+            then=url_for("mentoring.programmes"),
+            form=form,
+        )
+        if done:
+            return done
     return render_template("mentoring/programme_form.html", form=form, programme=programme)
 
 
@@ -79,7 +81,7 @@ def edit_programme(programme_id: int | None = None):
 def mentors():
     """Every mentor with their capacity and vetting at a glance."""
     query = request.args.get("q", "")[:100]
-    page, profiles = service.mentor_list(page=current_page(), query=query)
+    page, profiles = service.mentor_list(page=page_number(), query=query)
     return render_template(
         "mentoring/mentors.html",
         page=page,
@@ -89,32 +91,21 @@ def mentors():
     )
 
 
-def _organizations() -> list[Organization]:
-    return list(
-        db.session.scalars(
-            sa.select(Organization)
-            .where(Organization.is_active.is_(True))
-            .order_by(Organization.name)
-        )
-    )
-
-
 @bp.route("/mentors/<int:user_id>", methods=["GET", "POST"])
 @permission_required("mentoring.mentor_profile")
 def mentor(user_id: int):
     """A mentor's profile: the mentor or a coordinator edits it; coordinators record vetting."""
-    person = get_or_404(User, user_id)
-    policy.authorize(current_user, "mentoring.mentor_profile", person)
+    person = load(User, user_id, "mentoring.mentor_profile")
     profile = service.mentor_profile_of(person)
-    form = MentorProfileForm(obj=profile, organizations=_organizations())
+    form = MentorProfileForm(obj=profile, organizations=organization_options())
     if request.method == "GET":
         organization_id = profile.organization_id if profile else person.organization_id
         form.organization.data = organization_id or 0
         form.expertise.data = ", ".join(profile.expertise) if profile else ""
         form.languages.data = profile.languages if profile else ["nb"]
     if form.validate_on_submit():
-        try:
-            service.save_mentor_profile(
+        done = act(
+            lambda: service.save_mentor_profile(
                 current_user,
                 person,
                 organization=db.session.get(Organization, form.organization.data or 0),
@@ -125,13 +116,13 @@ def mentor(user_id: int):
                 bio=form.bio.data or "",
                 is_accepting=form.is_accepting.data,
                 now=utcnow(),
-            )
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("The mentor profile is saved."), "success")
-            return redirect(url_for("mentoring.mentor", user_id=person.id))
+            ),
+            success=gettext("The mentor profile is saved."),
+            then=url_for("mentoring.mentor", user_id=person.id),
+            form=form,
+        )
+        if done:
+            return done
     vetting_form = VettingForm(obj=profile) if profile else None
     return _render_mentor(person, profile, form, vetting_form)
 
@@ -157,15 +148,15 @@ def _render_mentor(person, profile, form, vetting_form, status: int = 200):
 @permission_required("mentoring.manage")
 def vetting(user_id: int):
     """Record a mentor's police certificate, safeguarding training and code of conduct."""
-    person = get_or_404(User, user_id)
+    person = load(User, user_id)
     profile = service.mentor_profile_of(person)
     if profile is None:
         flash(gettext("Save the mentor profile first."), "warning")
         return redirect(url_for("mentoring.mentor", user_id=person.id))
     form = VettingForm()
     if form.validate_on_submit():
-        try:
-            service.record_vetting(
+        done = act(
+            lambda: service.record_vetting(
                 current_user,
                 profile,
                 police_certificate_on=form.police_certificate_on.data,
@@ -173,15 +164,17 @@ def vetting(user_id: int):
                 safeguarding_training_on=form.safeguarding_training_on.data,
                 code_of_conduct_accepted_on=form.code_of_conduct_accepted_on.data,
                 now=utcnow(),
-            )
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("The vetting is recorded."), "success")
-            return redirect(url_for("mentoring.mentor", user_id=person.id))
+            ),
+            success=gettext("The vetting is recorded."),
+            then=url_for("mentoring.mentor", user_id=person.id),
+            form=form,
+        )
+        if done:
+            return done
     profile = service.mentor_profile_of(person)
-    profile_form = MentorProfileForm(obj=profile, organizations=_organizations(), formdata=None)
+    profile_form = MentorProfileForm(
+        obj=profile, organizations=organization_options(), formdata=None
+    )
     profile_form.expertise.data = ", ".join(profile.expertise)
     profile_form.organization.data = profile.organization_id or 0
     return _render_mentor(person, profile, profile_form, form, status=400)
@@ -199,7 +192,7 @@ def mentees():
     pupils, researchers = service.find_possible_mentees(find) if find else ([], [])
     return render_template(
         "mentoring/mentees.html",
-        page=service.mentee_list(page=current_page(), query=query),
+        page=service.mentee_list(page=page_number(), query=query),
         query=query,
         find=find,
         pupils=pupils,
@@ -223,10 +216,10 @@ def new_mentee():
     if not form.validate_on_submit():
         return redirect(url_for("mentoring.mentees"))
     student_id, user_id = _int_or_none(form.student_id.data), _int_or_none(form.user_id.data)
-    student = get_or_404(Student, student_id) if student_id else None
-    user = get_or_404(User, user_id) if user_id and not student else None
-    try:
-        profile = service.save_mentee_profile(
+    student = load(Student, student_id) if student_id else None
+    user = load(User, user_id) if user_id and not student else None
+    return act(
+        lambda: service.save_mentee_profile(
             current_user,
             None,
             student=student,
@@ -234,18 +227,15 @@ def new_mentee():
             interests="",
             languages=["nb"],
             now=utcnow(),
-        )
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "danger")
-        return redirect(url_for("mentoring.mentees"))
-    db.session.commit()
-    flash(gettext("Now add the mentee's interests and goals."), "success")
-    return redirect(url_for("mentoring.mentee", mentee_id=profile.id))
+        ),
+        success=gettext("Now add the mentee's interests and goals."),
+        then=lambda profile: url_for("mentoring.mentee", mentee_id=profile.id),
+    ) or redirect(url_for("mentoring.mentees"))
 
 
-def _load_mentee(mentee_id: int) -> MenteeProfile:
-    mentee = db.session.scalar(
+def mentee_with_people(mentee_id: int) -> MenteeProfile | None:
+    """The mentee profile with its pupil, school and accounts loaded along."""
+    return db.session.scalar(
         sa.select(MenteeProfile)
         .where(MenteeProfile.id == mentee_id)
         .options(
@@ -256,22 +246,19 @@ def _load_mentee(mentee_id: int) -> MenteeProfile:
             joinedload(MenteeProfile.user).lazyload(User.role_assignments),
         )
     )
-    if mentee is None:
-        raise NotFound(gettext("There is nothing at this address."))
-    return mentee
 
 
 @bp.route("/mentees/<int:mentee_id>", methods=["GET", "POST"])
 @permission_required("mentoring.manage")
 def mentee(mentee_id: int):
     """A mentee's interests, languages and goals, and their pairings."""
-    profile = _load_mentee(mentee_id)
+    profile = load(MenteeProfile, mentee_id, loader=mentee_with_people)
     form = MenteeProfileForm(obj=profile)
     if request.method == "GET":
         form.interests.data = ", ".join(profile.interests)
     if form.validate_on_submit():
-        try:
-            service.save_mentee_profile(
+        done = act(
+            lambda: service.save_mentee_profile(
                 current_user,
                 profile,
                 interests=form.interests.data or "",
@@ -279,13 +266,13 @@ def mentee(mentee_id: int):
                 goals=form.goals.data or "",
                 contact_email=form.contact_email.data or "",
                 now=utcnow(),
-            )
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("The mentee profile is saved."), "success")
-            return redirect(url_for("mentoring.mentee", mentee_id=profile.id))
+            ),
+            success=gettext("The mentee profile is saved."),
+            then=url_for("mentoring.mentee", mentee_id=profile.id),
+            form=form,
+        )
+        if done:
+            return done
     history = db.session.scalars(
         sa.select(Pairing)
         .where(Pairing.mentee_id == profile.id)

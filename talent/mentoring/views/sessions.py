@@ -6,31 +6,30 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
-from talent.auth import policy
 from talent.auth.guards import permission_required, public
 from talent.calendar.ics import event_download
 from talent.clock import to_utc
 from talent.db import utcnow
 from talent.errors import DomainError
-from talent.extensions import db
 from talent.mentoring import links
 from talent.mentoring.forms import ConfirmForm, FeedbackForm, PlanForm, SessionForm
 from talent.mentoring.models import (
     FeedbackSide,
     FeedbackStage,
     MentoringSession,
+    Pairing,
     PlannedSession,
     SessionMode,
 )
 from talent.mentoring.services import feedback as feedback_service
 from talent.mentoring.services import sessions as service
 from talent.mentoring.services.calendar import calendar_event
-from talent.mentoring.services.profiles import get_or_404
-from talent.mentoring.views import bp
-from talent.mentoring.views.pairings import load_pairing_or_404
+from talent.mentoring.services.pairings import load_pairing
+from talent.mentoring.views.common import bp
 from talent.web.actions import act
-from talent.web.forms import show_error_on_form
+from talent.web.loading import load
 
 
 def _entry(form: SessionForm) -> service.SessionEntry:
@@ -50,8 +49,7 @@ def _entry(form: SessionForm) -> service.SessionEntry:
 @permission_required("mentoring.sessions.log")
 def log_session(pairing_id: int):
     """The mentor logs a held session; the mentee is asked to confirm it."""
-    pairing = load_pairing_or_404(pairing_id)
-    policy.authorize(current_user, "mentoring.sessions.log", pairing)
+    pairing = load(Pairing, pairing_id, "mentoring.sessions.log", loader=load_pairing)
     form = SessionForm(goals=pairing.goals)
     if form.validate_on_submit():
         done = act(
@@ -77,22 +75,21 @@ def log_session(pairing_id: int):
 @permission_required("mentoring.sessions.log")
 def edit_session(session_id: int):
     """The mentor corrects a session the mentee has not confirmed."""
-    session = get_or_404(MentoringSession, session_id)
-    policy.authorize(current_user, "mentoring.sessions.log", session)
-    pairing = load_pairing_or_404(session.pairing_id)
+    session = load(MentoringSession, session_id, "mentoring.sessions.log")
+    pairing = load(Pairing, session.pairing_id, loader=load_pairing)
     form = SessionForm(obj=session, goals=pairing.goals)
     if request.method == "GET":
         form.mode.data = session.mode.value
         form.goal_ids.data = [goal.id for goal in session.goals_moved]
     if form.validate_on_submit():
-        try:
-            service.update_session(current_user, session, _entry(form), now=utcnow())
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("The session is updated."), "success")
-            return redirect(url_for("mentoring.pairing", pairing_id=pairing.id))
+        done = act(
+            lambda: service.update_session(current_user, session, _entry(form), now=utcnow()),
+            success=gettext("The session is updated."),
+            then=url_for("mentoring.pairing", pairing_id=pairing.id),
+            form=form,
+        )
+        if done:
+            return done
     status = 400 if form.errors else 200
     return render_template(
         "mentoring/session_form.html", form=form, pairing=pairing, session=session
@@ -103,8 +100,7 @@ def edit_session(session_id: int):
 @permission_required("mentoring.sessions.log")
 def resend_confirmation(session_id: int):
     """E-mail a pupil without an account the confirmation link again."""
-    session = get_or_404(MentoringSession, session_id)
-    policy.authorize(current_user, "mentoring.sessions.log", session)
+    session = load(MentoringSession, session_id, "mentoring.sessions.log")
     then = url_for("mentoring.pairing", pairing_id=session.pairing_id)
     return act(
         lambda: service.ask_again_to_confirm(current_user, session, now=utcnow()),
@@ -113,35 +109,34 @@ def resend_confirmation(session_id: int):
     ) or redirect(then)
 
 
-def _answer(form: ConfirmForm, session: MentoringSession, by) -> bool:
-    """Apply a confirm-or-dispute answer; True when it was taken."""
-    try:
-        if form.answer.data == "dispute":
+def _answer(form: ConfirmForm, session: MentoringSession, by, then: str) -> Response | None:
+    """Apply a confirm-or-dispute answer and go to ``then``; None when it was refused."""
+    disputes = form.answer.data == "dispute"
+    return act(
+        lambda: (
             service.dispute_session(session, comment=form.comment.data, by=by, now=utcnow())
-            message = gettext("Thank you. Your mentor and the coordinator will look at it.")
-        else:
-            service.confirm_session(session, by=by, now=utcnow())
-            message = gettext("Thank you for confirming the session.")
-    except DomainError as error:
-        show_error_on_form(form, error)
-        return False
-    db.session.commit()
-    flash(message, "success")
-    return True
+            if disputes
+            else service.confirm_session(session, by=by, now=utcnow())
+        ),
+        success=gettext("Thank you. Your mentor and the coordinator will look at it.")
+        if disputes
+        else gettext("Thank you for confirming the session."),
+        then=then,
+        form=form,
+    )
 
 
 @bp.route("/sessions/<int:session_id>/confirm", methods=["POST"])
 @permission_required("mentoring.sessions.confirm")
 def confirm(session_id: int):
     """A mentee with an account confirms a session, or says it is wrong."""
-    session = get_or_404(MentoringSession, session_id)
-    policy.authorize(current_user, "mentoring.sessions.confirm", session)
+    session = load(MentoringSession, session_id, "mentoring.sessions.confirm")
     form = ConfirmForm()
+    then = url_for("mentoring.pairing", pairing_id=session.pairing_id)
     if form.validate_on_submit():
-        _answer(form, session, current_user)
-    else:
-        flash(gettext("Say what is not right in under 500 characters."), "danger")
-    return redirect(url_for("mentoring.pairing", pairing_id=session.pairing_id))
+        return _answer(form, session, current_user, then) or redirect(then)
+    flash(gettext("Say what is not right in under 500 characters."), "danger")
+    return redirect(then)
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
@@ -154,8 +149,10 @@ def confirm_by_link(token: str):
         return render_template("mentoring/link_invalid.html", message=str(error.message)), 400
     form = ConfirmForm()
     by = current_user if current_user.is_authenticated else None
-    if form.validate_on_submit() and _answer(form, session, by):
-        return redirect(url_for("mentoring.confirm_by_link", token=token))
+    if form.validate_on_submit():
+        done = _answer(form, session, by, url_for("mentoring.confirm_by_link", token=token))
+        if done:
+            return done
     return render_template("mentoring/confirm.html", session=session, form=form)
 
 
@@ -163,12 +160,11 @@ def confirm_by_link(token: str):
 @permission_required("mentoring.sessions.log")
 def plan(pairing_id: int):
     """The mentor plans the next session; it goes into both calendars."""
-    pairing = load_pairing_or_404(pairing_id)
-    policy.authorize(current_user, "mentoring.sessions.log", pairing)
+    pairing = load(Pairing, pairing_id, "mentoring.sessions.log", loader=load_pairing)
     form = PlanForm()
     if form.validate_on_submit():
-        try:
-            service.plan_session(
+        done = act(
+            lambda: service.plan_session(
                 current_user,
                 pairing,
                 starts_at=to_utc(form.starts_at.data, current_user.timezone, field="starts_at"),
@@ -176,13 +172,13 @@ def plan(pairing_id: int):
                 mode=SessionMode(form.mode.data),
                 place=form.place.data or "",
                 now=utcnow(),
-            )
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("The session is planned and in both calendars."), "success")
-            return redirect(url_for("mentoring.pairing", pairing_id=pairing.id))
+            ),
+            success=gettext("The session is planned and in both calendars."),
+            then=url_for("mentoring.pairing", pairing_id=pairing.id),
+            form=form,
+        )
+        if done:
+            return done
     status = 400 if form.errors else 200
     return render_template("mentoring/plan.html", form=form, pairing=pairing), status
 
@@ -191,26 +187,22 @@ def plan(pairing_id: int):
 @permission_required("mentoring.sessions.log")
 def cancel_planned(planned_id: int):
     """Cancel a planned session; reminders and calendar entries go with it."""
-    planned = get_or_404(PlannedSession, planned_id)
-    policy.authorize(current_user, "mentoring.sessions.log", planned)
-    try:
-        service.cancel_planned_session(current_user, planned, now=utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "danger")
-    else:
-        db.session.commit()
-        flash(gettext("The planned session is cancelled."), "info")
-    return redirect(url_for("mentoring.pairing", pairing_id=planned.pairing_id))
+    planned = load(PlannedSession, planned_id, "mentoring.sessions.log")
+    then = url_for("mentoring.pairing", pairing_id=planned.pairing_id)
+    return act(
+        lambda: service.cancel_planned_session(current_user, planned, now=utcnow()),
+        success=gettext("The planned session is cancelled."),
+        then=then,
+        level="info",
+    ) or redirect(then)
 
 
 @bp.route("/planned/<int:planned_id>.ics")
 @permission_required("mentoring.pairing.read")
 def planned_ics(planned_id: int):
     """Download one planned session as an .ics file."""
-    planned = get_or_404(PlannedSession, planned_id)
-    pairing = load_pairing_or_404(planned.pairing_id)
-    policy.authorize(current_user, "mentoring.pairing.read", pairing)
+    planned = load(PlannedSession, planned_id)
+    load(Pairing, planned.pairing_id, "mentoring.pairing.read", loader=load_pairing)
     return event_download(calendar_event(planned, current_user.id), now=utcnow())
 
 
@@ -225,16 +217,15 @@ def _stage(value: str | None) -> FeedbackStage | None:
 @permission_required("mentoring.feedback.give")
 def give_feedback(pairing_id: int):
     """The mentor or a mentee with an account gives mid-point or end feedback."""
-    pairing = load_pairing_or_404(pairing_id)
-    policy.authorize(current_user, "mentoring.feedback.give", pairing)
+    pairing = load(Pairing, pairing_id, "mentoring.feedback.give", loader=load_pairing)
     side = FeedbackSide.MENTOR if pairing.mentor.user_id == current_user.id else FeedbackSide.MENTEE
     stages = feedback_service.stages_open(pairing, now=utcnow())
     form = FeedbackForm()
     stage = _stage(form.stage.data or request.args.get("stage")) or (stages[-1] if stages else None)
     form.stage.data = stage.value if stage else ""
     if form.validate_on_submit() and stage is not None:
-        try:
-            feedback_service.give_feedback(
+        done = act(
+            lambda: feedback_service.give_feedback(
                 pairing,
                 stage=stage,
                 side=side,
@@ -242,13 +233,14 @@ def give_feedback(pairing_id: int):
                 comment=form.comment.data or "",
                 by=current_user,
                 now=utcnow(),
-            )
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("Thank you for your feedback."), "success")
-            return redirect(url_for("mentoring.pairing", pairing_id=pairing.id))
+            ),
+            success=gettext("Thank you for your feedback."),
+            show_already_done=True,
+            then=url_for("mentoring.pairing", pairing_id=pairing.id),
+            form=form,
+        )
+        if done:
+            return done
     return render_template(
         "mentoring/feedback.html",
         form=form,
@@ -270,8 +262,8 @@ def feedback_by_link(token: str):
     form = FeedbackForm()
     form.stage.data = stage.value
     if form.validate_on_submit():
-        try:
-            feedback_service.give_feedback(
+        done = act(
+            lambda: feedback_service.give_feedback(
                 pairing,
                 stage=stage,
                 side=FeedbackSide.MENTEE,
@@ -279,13 +271,14 @@ def feedback_by_link(token: str):
                 comment=form.comment.data or "",
                 by=None,
                 now=utcnow(),
-            )
-        except DomainError as error:
-            show_error_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("Thank you for your feedback."), "success")
-            return redirect(url_for("mentoring.feedback_by_link", token=token))
+            ),
+            success=gettext("Thank you for your feedback."),
+            show_already_done=True,
+            then=url_for("mentoring.feedback_by_link", token=token),
+            form=form,
+        )
+        if done:
+            return done
     return render_template(
         "mentoring/feedback.html",
         form=form,

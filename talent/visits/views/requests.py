@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from talent.auth import policy
 from talent.auth.guards import permission_required
 from talent.db import utcnow
-from talent.errors import DomainError
 from talent.extensions import db
 from talent.people.models import Organization, User
 from talent.schools.models import SchoolClass
@@ -20,19 +19,19 @@ from talent.visits.models import LabSite, RequestState, SchoolBlackout, VisitReq
 from talent.visits.services import blackouts, slots
 from talent.visits.services import requests as visit_requests
 from talent.visits.services.common import local_day, show_day, show_span
-from talent.visits.views import (
+from talent.visits.views.common import (
     PER_PAGE,
     bp,
     class_options,
-    current_page,
-    load,
     own_organization_id,
-    school_options,
     show_problems,
     teacher_options,
     works_everywhere,
 )
 from talent.web.actions import act
+from talent.web.loading import load
+from talent.web.options import SCHOOLS, organization_options
+from talent.web.paging import page_number
 
 
 @bp.route("/requests")
@@ -40,7 +39,7 @@ from talent.web.actions import act
 def request_list():
     """Open requests: a school's own (teachers), every open one (hosts and staff)."""
     query = visit_requests.visible_requests_query(current_user)
-    page = db.paginate(query, page=current_page(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("visits/requests.html", page=page)
 
 
@@ -58,14 +57,14 @@ def new_request():
         teachers = teacher_options(chosen_class.school_id) if chosen_class else []
     form = RequestForm(classes=classes, teachers=teachers)
     if form.validate_on_submit():
-        school_class = load(SchoolClass, form.class_id.data, "visits.book")
+        school_class = load(SchoolClass, form.class_id.data, hidden_unless="visits.book")
         teacher = (
             db.session.get(User, form.teacher_id.data)
             if form.teacher_id is not None
             else current_user
         )
-        try:
-            created = visit_requests.post_request(
+        done = act(
+            lambda: visit_requests.post_request(
                 current_user,
                 school_class=school_class,
                 teacher=teacher,
@@ -76,13 +75,14 @@ def new_request():
                 latest_on=form.latest_on.data,
                 notes=form.notes.data,
                 now=utcnow(),
-            )
-        except DomainError as error:
-            show_problems(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("Your request is posted. Hosts can now propose a slot."), "success")
-            return redirect(url_for("visits.visit_request", request_id=created.id))
+            ),
+            success=gettext("Your request is posted. Hosts can now propose a slot."),
+            then=lambda created: url_for("visits.visit_request", request_id=created.id),
+            form=form,
+            show=show_problems,
+        )
+        if done:
+            return done
     return render_template("visits/request_form.html", form=form)
 
 
@@ -90,7 +90,7 @@ def new_request():
 @permission_required("visits.requests")
 def visit_request(request_id: int):
     """A request and the slots proposed for it."""
-    found = load(VisitRequest, request_id, "visits.requests")
+    found = load(VisitRequest, request_id, hidden_unless="visits.requests")
     return render_template(
         "visits/request.html",
         visit_request=found,
@@ -120,7 +120,7 @@ def _proposable_slots(visit_request: VisitRequest) -> list[tuple[int, str]]:
 @permission_required("visits.host")
 def propose(request_id: int):
     """Answer a request with one of the host's slots in the teacher's window."""
-    found = load(VisitRequest, request_id, "visits.requests")
+    found = load(VisitRequest, request_id, hidden_unless="visits.requests")
     form = ProposeForm(slots=_proposable_slots(found))
     if form.validate_on_submit():
         slot = db.session.get(VisitSlot, form.slot_id.data)
@@ -153,7 +153,7 @@ def propose(request_id: int):
 @permission_required("visits.manage")
 def withdraw_request(request_id: int):
     """Withdraw an open request."""
-    found = load(VisitRequest, request_id, "visits.requests")
+    found = load(VisitRequest, request_id, hidden_unless="visits.requests")
     policy.authorize(current_user, "visits.manage", found)
     form = EmptyForm()
     back = url_for("visits.visit_request", request_id=request_id)
@@ -173,49 +173,59 @@ def withdraw_request(request_id: int):
 # Blackouts --------------------------------------------------------------------------------------
 
 
+def _blackout_saved(added) -> list[tuple[str, str]]:
+    """Saved, and a warning naming the booked visits that fall in the new dates."""
+    _, affected = added
+    said = [(gettext("The dates are saved."), "success")]
+    if affected:
+        said.append(
+            (
+                ngettext(
+                    "%(num)d visit already booked falls in these dates: %(days)s. Move or "
+                    "cancel it.",
+                    "%(num)d visits already booked fall in these dates: %(days)s. Move or "
+                    "cancel them.",
+                    len(affected),
+                    days=", ".join(show_day(local_day(v.slot.starts_at)) for v in affected),
+                ),
+                "warning",
+            )
+        )
+    return said
+
+
 @bp.route("/blackouts", methods=["GET", "POST"])
 @permission_required("visits.blackouts")
 def blackout_list():
     """A school's holidays and exam weeks, when its classes take no visits; add more."""
     chooses = works_everywhere()
-    form = BlackoutForm(schools=school_options() if chooses else None)
+    form = BlackoutForm(schools=organization_options(SCHOOLS) if chooses else None)
     if form.validate_on_submit():
         school_id = form.school_id.data if chooses else own_organization_id()
         school = db.session.get(Organization, school_id)
         if school is not None:
             policy.authorize(current_user, "visits.blackouts", school)
-        try:
-            _, affected = blackouts.add_blackout(
+        done = act(
+            lambda: blackouts.add_blackout(
                 current_user,
                 school,
                 starts_on=form.starts_on.data,
                 ends_on=form.ends_on.data,
                 reason=form.reason.data,
                 now=utcnow(),
-            )
-        except DomainError as error:
-            show_problems(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("The dates are saved."), "success")
-            if affected:
-                flash(
-                    ngettext(
-                        "%(num)d visit already booked falls in these dates: %(days)s. Move or "
-                        "cancel it.",
-                        "%(num)d visits already booked fall in these dates: %(days)s. Move or "
-                        "cancel them.",
-                        len(affected),
-                        days=", ".join(show_day(local_day(v.slot.starts_at)) for v in affected),
-                    ),
-                    "warning",
-                )
-            return redirect(url_for("visits.blackout_list"))
+            ),
+            success=_blackout_saved,
+            then=url_for("visits.blackout_list"),
+            form=form,
+            show=show_problems,
+        )
+        if done:
+            return done
     query = blackouts.blackouts_query(
         school_id=None if chooses else own_organization_id(),
         from_day=local_day(utcnow()),
     )
-    page = db.paginate(query, page=current_page(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("visits/blackouts.html", form=form, page=page, button=EmptyForm())
 
 
@@ -223,7 +233,7 @@ def blackout_list():
 @permission_required("visits.blackouts")
 def delete_blackout(blackout_id: int):
     """Remove blackout dates."""
-    found = load(SchoolBlackout, blackout_id, "visits.blackouts")
+    found = load(SchoolBlackout, blackout_id, hidden_unless="visits.blackouts")
     form = EmptyForm()
     if form.validate_on_submit():
         return act(

@@ -8,14 +8,13 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 from babel.dates import get_day_names
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import format_date, get_locale, gettext, ngettext
 from flask_login import current_user
 
 from talent.auth import policy
 from talent.auth.guards import permission_required
 from talent.db import utcnow
-from talent.errors import DomainError
 from talent.extensions import db
 from talent.i18n import local_zone
 from talent.people.models import Organization, User
@@ -24,18 +23,17 @@ from talent.visits.models import LabSite, VisitSlot
 from talent.visits.services import booking, queries, sites, slots
 from talent.visits.services import month as calendar_service
 from talent.visits.services.common import show_day
-from talent.visits.views import (
-    MAX_PAGE,
+from talent.visits.views.common import (
     PER_PAGE,
     bp,
-    current_page,
-    host_organization_options,
-    load,
     own_organization_id,
     show_problems,
     works_everywhere,
 )
 from talent.web.actions import act
+from talent.web.loading import load
+from talent.web.options import NOT_SCHOOLS, organization_options
+from talent.web.paging import page_number
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +80,7 @@ def slot_list():
     """Open slots from today on, filtered by dates, topic, organisation and free places."""
     form, criteria = _filters()
     query = slots.slots_query(criteria, now=utcnow(), zone=local_zone())
-    page = db.paginate(query, page=current_page(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("visits/slots.html", form=form, page=page)
 
 
@@ -103,7 +101,7 @@ def _month() -> date:
 
 def _visits_page() -> int:
     """The page of the day's visits; ``page`` pages its slots."""
-    return min(max(request.args.get("visits_page", 1, type=int) or 1, 1), MAX_PAGE)
+    return page_number("visits_page")
 
 
 def _filter_args() -> dict[str, str]:
@@ -159,7 +157,7 @@ def calendar_day(day: str):
     now, zone = utcnow(), local_zone()
     slots_page = db.paginate(
         calendar_service.day_slots_query(criteria, shown, now=now, zone=zone),
-        page=current_page(),
+        page=page_number(),
         per_page=PER_PAGE,
         error_out=False,
     )
@@ -205,11 +203,27 @@ def _contact(form) -> User | None:
     return db.session.get(User, chosen) if chosen else None
 
 
+def _slots_published(published) -> list[tuple[str, str]]:
+    """How many slots are published, and the days skipped."""
+    created, skipped = published
+    said = [
+        (
+            ngettext("%(num)d slot is published.", "%(num)d slots are published.", len(created)),
+            "success",
+        )
+    ]
+    if skipped:
+        said.append(
+            (gettext("Skipped: %(days)s.", days=", ".join(show_day(d) for d in skipped)), "info")
+        )
+    return said
+
+
 @bp.route("/sites/<int:site_id>/slots/new", methods=["GET", "POST"])
 @permission_required("visits.host")
 def new_slot(site_id: int):
     """Publish a slot, once or weekly, at one of the host's sites."""
-    site = load(LabSite, site_id, "visits.host")
+    site = load(LabSite, site_id, hidden_unless="visits.host")
     form = SlotForm(
         contacts=_contacts(site.organization_id),
         data={
@@ -231,26 +245,15 @@ def new_slot(site_id: int):
             weeks=form.weeks.data,
             skip_days=getattr(form, "skipped", set()),
         )
-        try:
-            created, skipped = slots.publish_slots(
-                current_user, site, plan, now=utcnow(), zone=local_zone()
-            )
-        except DomainError as error:
-            show_problems(form, error)
-        else:
-            db.session.commit()
-            flash(
-                ngettext(
-                    "%(num)d slot is published.", "%(num)d slots are published.", len(created)
-                ),
-                "success",
-            )
-            if skipped:
-                flash(
-                    gettext("Skipped: %(days)s.", days=", ".join(show_day(d) for d in skipped)),
-                    "info",
-                )
-            return redirect(url_for("visits.site", site_id=site.id))
+        done = act(
+            lambda: slots.publish_slots(current_user, site, plan, now=utcnow(), zone=local_zone()),
+            success=_slots_published,
+            then=url_for("visits.site", site_id=site.id),
+            form=form,
+            show=show_problems,
+        )
+        if done:
+            return done
     return render_template("visits/slot_form.html", form=form, site=site, slot=None)
 
 
@@ -258,7 +261,7 @@ def new_slot(site_id: int):
 @permission_required("visits.host")
 def edit_slot(slot_id: int):
     """Change a slot's topic, capacity or contact."""
-    found = load(VisitSlot, slot_id, "visits.host")
+    found = load(VisitSlot, slot_id, hidden_unless="visits.host")
     form = SlotEditForm(obj=found, contacts=_contacts(found.site.organization_id))
     if form.validate_on_submit():
         done = act(
@@ -284,7 +287,7 @@ def edit_slot(slot_id: int):
 @permission_required("visits.host")
 def cancel_slot(slot_id: int):
     """Cancel a slot; the teachers who booked it are told why."""
-    found = load(VisitSlot, slot_id, "visits.host")
+    found = load(VisitSlot, slot_id, hidden_unless="visits.host")
     form = ReasonForm()
     if form.validate_on_submit():
         done = act(
@@ -320,12 +323,14 @@ def cancel_slot(slot_id: int):
 def site_list():
     """Lab sites by organisation; hosts see their own first."""
     query = sites.sites_query(active_only=not policy.has_permission(current_user, "visits.host"))
-    page = db.paginate(query, page=current_page(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("visits/sites.html", page=page)
 
 
 def _site_form(site: LabSite | None) -> SiteForm:
-    organizations = host_organization_options() if site is None and works_everywhere() else None
+    organizations = (
+        organization_options(NOT_SCHOOLS) if site is None and works_everywhere() else None
+    )
     return SiteForm(obj=site, organizations=organizations)
 
 
@@ -348,8 +353,8 @@ def new_site():
 
 
 def _save_site(form: SiteForm, site: LabSite | None, organization):
-    try:
-        saved = sites.save_site(
+    return act(
+        lambda: sites.save_site(
             current_user,
             site,
             organization=organization,
@@ -363,13 +368,12 @@ def _save_site(form: SiteForm, site: LabSite | None, organization):
             accessibility=form.accessibility.data,
             is_active=form.is_active.data,
             now=utcnow(),
-        )
-    except DomainError as error:
-        show_problems(form, error)
-        return None
-    db.session.commit()
-    flash(gettext("%(name)s is saved.", name=saved.name), "success")
-    return redirect(url_for("visits.site", site_id=saved.id))
+        ),
+        success=lambda saved: gettext("%(name)s is saved.", name=saved.name),
+        then=lambda saved: url_for("visits.site", site_id=saved.id),
+        form=form,
+        show=show_problems,
+    )
 
 
 @bp.route("/sites/<int:site_id>")
@@ -380,7 +384,7 @@ def site(site_id: int):
     if not found.is_active and not policy.can(current_user, "visits.host", found):
         abort(404)
     query = slots.slots_query(slots.SlotFilter(site_id=found.id), now=utcnow())
-    page = db.paginate(query, page=current_page(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("visits/site.html", site=found, page=page)
 
 
@@ -388,7 +392,7 @@ def site(site_id: int):
 @permission_required("visits.host")
 def edit_site(site_id: int):
     """Change a site's description and rules."""
-    found = load(LabSite, site_id, "visits.host")
+    found = load(LabSite, site_id, hidden_unless="visits.host")
     form = _site_form(found)
     if form.validate_on_submit() and (saved := _save_site(form, found, None)) is not None:
         return saved

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -41,25 +41,25 @@ from talent.visits.models import (
 from talent.visits.services import booking, followup, queries, slots
 from talent.visits.services.common import show_span
 from talent.visits.services.rules import consent_blockers
-from talent.visits.views import (
+from talent.visits.views.common import (
     PER_PAGE,
     bp,
     class_options,
-    current_page,
-    load,
-    school_options,
     show_problems,
     teacher_options,
     works_everywhere,
 )
 from talent.web.actions import act
+from talent.web.loading import load
+from talent.web.options import SCHOOLS, organization_options
+from talent.web.paging import page_number
 
 log = logging.getLogger(__name__)
 
 
 def _visit(visit_id: int, permission: str) -> LabVisit:
     """The visit if the user may see it (else 404), and use ``permission`` on it (else 403)."""
-    visit = load(LabVisit, visit_id, "visits.read", loader=queries.visit_page)
+    visit = load(LabVisit, visit_id, hidden_unless="visits.read", loader=queries.visit_page)
     policy.authorize(current_user, permission, visit)
     return visit
 
@@ -84,7 +84,7 @@ def index():
     """The visits the user may see: their school's, their sites', or (staff) all."""
     form = VisitFilterForm(
         request.args,
-        schools=school_options() if works_everywhere() else None,
+        schools=organization_options(SCHOOLS) if works_everywhere() else None,
         states=[(state.value, state.label) for state in VisitState],
         whens=_when_choices(),
         data={"when": queries.When.UPCOMING.value},
@@ -99,7 +99,7 @@ def index():
         when=queries.When(when) if when else None,
         now=utcnow(),
     )
-    page = db.paginate(query, page=current_page(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("visits/index.html", form=form, page=page)
 
 
@@ -107,9 +107,9 @@ def index():
 @permission_required("visits.manage")
 def history(school_id: int):
     """Every visit of one school, newest first, with attendance and feedback."""
-    school = load(Organization, school_id, "visits.blackouts")
+    school = load(Organization, school_id, hidden_unless="visits.blackouts")
     query = queries.visits_query(current_user, school_id=school.id, now=utcnow())
-    page = db.paginate(query, page=current_page(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     ids = [visit.id for visit in page.items]
     return render_template(
         "visits/history.html",
@@ -127,7 +127,7 @@ def _booking_request() -> VisitRequest | None:
     request_id = request.args.get("request_id", type=int)
     if request_id is None:
         return None
-    visit_request = load(VisitRequest, request_id, "visits.manage")
+    visit_request = load(VisitRequest, request_id, hidden_unless="visits.manage")
     if visit_request.state is not RequestState.OPEN:
         abort(404)
     return visit_request
@@ -146,7 +146,7 @@ def book(slot_id: int):
         if visit_request is not None
         else request.args.get("class_id", type=int)
     )
-    school_class = load(SchoolClass, class_id, "visits.book") if class_id else None
+    school_class = load(SchoolClass, class_id, hidden_unless="visits.book") if class_id else None
     if school_class is None:
         return render_template(
             "visits/book.html",
@@ -175,8 +175,8 @@ def book(slot_id: int):
             if form.teacher_id is not None
             else current_user
         )
-        try:
-            visit = booking.book_visit(
+        done = act(
+            lambda: booking.book_visit(
                 current_user,
                 slot,
                 school_class=school_class,
@@ -187,19 +187,16 @@ def book(slot_id: int):
                 notes=form.notes.data,
                 request=visit_request,
                 now=utcnow(),
-            )
-        except DomainError as error:
-            show_problems(form, error)
-        else:
-            db.session.commit()
-            flash(
-                gettext(
-                    "The visit is booked. %(host)s will confirm it.",
-                    host=slot.site.organization.name,
-                ),
-                "success",
-            )
-            return redirect(url_for("visits.visit", visit_id=visit.id))
+            ),
+            success=gettext(
+                "The visit is booked. %(host)s will confirm it.", host=slot.site.organization.name
+            ),
+            then=lambda visit: url_for("visits.visit", visit_id=visit.id),
+            form=form,
+            show=show_problems,
+        )
+        if done:
+            return done
     return render_template(
         "visits/book.html",
         slot=slot,
@@ -217,7 +214,7 @@ def book(slot_id: int):
 @permission_required("visits.read")
 def visit(visit_id: int):
     """A visit: who comes, its state, the checklist, and what the user may do next."""
-    found = load(LabVisit, visit_id, "visits.read", loader=queries.visit_page)
+    found = load(LabVisit, visit_id, hidden_unless="visits.read", loader=queries.visit_page)
     now = utcnow()
     blockers = consent_blockers(found) if found.is_open else []
     own_feedback_link = None
@@ -393,16 +390,17 @@ def checklist(visit_id: int, kind: str):
     if item is None:
         abort(404)
     form = EmptyForm()
+    then = url_for("visits.visit", visit_id=visit_id) + "#checklist"
     if form.validate_on_submit():
-        try:
-            followup.tick_item(
-                current_user, item, done=request.form.get("done") == "1", now=utcnow()
-            )
-        except DomainError as error:
-            show_problems(form, error)
-        else:
-            db.session.commit()
-    return redirect(url_for("visits.visit", visit_id=visit_id) + "#checklist")
+        done = request.form.get("done") == "1"
+        return act(
+            lambda: followup.tick_item(current_user, item, done=done, now=utcnow()),
+            success=None,
+            then=then,
+            form=form,
+            show=show_problems,
+        ) or redirect(then)
+    return redirect(then)
 
 
 @bp.route("/<int:visit_id>/attendance", methods=["GET", "POST"])

@@ -1,4 +1,4 @@
-"""Settings of the pupil features, read from the app config or TALENT_* variables."""
+"""Whole-number settings that several features read: app config, else TALENT_*, else default."""
 
 from __future__ import annotations
 
