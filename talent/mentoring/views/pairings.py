@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from talent.auth import policy
 from talent.auth.guards import permission_required
+from talent.clock import today_for
 from talent.db import utcnow
 from talent.errors import DomainError, NotFound
 from talent.extensions import db
@@ -32,7 +33,7 @@ from talent.mentoring.models import (
 from talent.mentoring.services import feedback as feedback_service
 from talent.mentoring.services import logbook, matching, profiles, sessions
 from talent.mentoring.services import pairings as service
-from talent.mentoring.services.profiles import get_or_404, local_today
+from talent.mentoring.services.profiles import get_or_404
 from talent.mentoring.services.safeguarding import open_concern_counts
 from talent.mentoring.views import bp, current_page, hours_text, url_with_id
 from talent.mentoring.views.profiles import _load_mentee
@@ -57,7 +58,7 @@ def load_pairing_or_404(pairing_id: int) -> Pairing:
 def index():
     """Coordinators see all pairings; mentors their own; mentees theirs."""
     now = utcnow()
-    today = local_today(current_user, now)
+    today = today_for(current_user, now)
     context: dict = {"today": today, "now": now}
     if policy.can(current_user, "mentoring.manage"):
         programmes = profiles.programmes()
@@ -108,7 +109,7 @@ def match(mentee_id: int):
     """Ranked mentor suggestions for a mentee, each explained; propose one of them."""
     mentee = _load_mentee(mentee_id)
     now = utcnow()
-    today = local_today(current_user, now)
+    today = today_for(current_user, now)
     active_programmes = profiles.programmes(active_only=True)
     form = ProposalForm(programmes=active_programmes)
     chosen = request.values.get("programme", type=int)
@@ -144,7 +145,7 @@ def match(mentee_id: int):
                         "%(mentor)s is asked to mentor %(mentee)s and has until %(day)s to answer.",
                         mentor=mentor.name,
                         mentee=mentee.name,
-                        day=local_today(current_user, pairing.respond_by).isoformat(),
+                        day=today_for(current_user, pairing.respond_by).isoformat(),
                     ),
                     "success",
                 )
@@ -175,7 +176,7 @@ def pairing(pairing_id: int):
     pairing = load_pairing_or_404(pairing_id)
     policy.authorize(user, "mentoring.pairing.read", pairing)
     now = utcnow()
-    today = local_today(user, now)
+    today = today_for(user, now)
 
     def can(permission: str) -> bool:
         return policy.can(user, permission, pairing)
