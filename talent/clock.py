@@ -1,4 +1,9 @@
-"""Wall-clock times people type, read in a zone and turned into the aware UTC the database keeps.
+"""The one place for time: now, the platform's and a user's zone, today, the school year, and
+wall-clock times people type, read in a zone and turned into the aware UTC the database keeps.
+
+The platform's zone is the ``DEFAULT_TIMEZONE`` setting (``TALENT_DEFAULT_TIMEZONE``); no other
+module names a zone. Services stay Flask-free: they are given ``now`` and read the zone through
+``platform_zone()``, which works inside and outside an application context.
 
 Every form that takes a local date and time goes through ``to_utc`` or ``span_to_utc``. Two
 hours a year need a rule, and these are the rules:
@@ -16,14 +21,100 @@ hours a year need a rule, and these are the rules:
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+import functools
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
+from talent.config import Config
 from talent.errors import ValidationFailed
 
 Zone = ZoneInfo | str
+
+#: School years run from 1 August (teaching August to June; July closes the year).
+SCHOOL_YEAR_START_MONTH = 8
+
+
+class HasZone(Protocol):
+    timezone: str | None
+
+
+def now() -> datetime:
+    """The current time as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+# Zones --------------------------------------------------------------------------------------------
+
+
+def default_zone_name() -> str:
+    """The ``DEFAULT_TIMEZONE`` setting: the running app's, else the environment's."""
+    if has_app_context():
+        return current_app.config["DEFAULT_TIMEZONE"]
+    return Config.DEFAULT_TIMEZONE
+
+
+@functools.lru_cache(maxsize=64)
+def _known_zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def platform_zone() -> ZoneInfo:
+    """The zone of the platform: visits, consents, school years and reports are read in it."""
+    name = default_zone_name()
+    return _known_zone(name) or ZoneInfo(name)  # a wrong setting fails loudly, naming itself
+
+
+def zone_named(name: str | None) -> ZoneInfo:
+    """The zone called ``name``; the platform's when the name is empty or unknown."""
+    return (_known_zone(name) if name else None) or platform_zone()
+
+
+def user_zone(user: HasZone | None) -> ZoneInfo:
+    """A user's own zone; the platform's for no user (the system) or an unknown zone."""
+    return zone_named(getattr(user, "timezone", None))
+
+
+# Days ---------------------------------------------------------------------------------------------
+
+
+def today_for(user: HasZone | None, now: datetime) -> date:
+    """The calendar day ``now`` falls on for this user (in the platform's zone for no user)."""
+    return now.astimezone(user_zone(user)).date()
+
+
+def local_date(moment: datetime, zone: ZoneInfo | None = None) -> date:
+    """The calendar day a moment falls on in ``zone``, by default the platform's."""
+    return moment.astimezone(zone or platform_zone()).date()
+
+
+def at_local(day: date, clock: time, zone: ZoneInfo | None = None) -> datetime:
+    """A wall-clock time on a day in ``zone`` (by default the platform's), as aware UTC."""
+    return datetime.combine(day, clock, tzinfo=zone or platform_zone()).astimezone(UTC)
+
+
+def school_year_of(day: date) -> int:
+    """The school year a day belongs to, by the calendar year it starts in."""
+    return day.year if day.month >= SCHOOL_YEAR_START_MONTH else day.year - 1
+
+
+def school_year_end(day: date) -> date:
+    """The last day (31 July) of the school year the day falls in."""
+    return date(school_year_of(day) + 1, SCHOOL_YEAR_START_MONTH - 1, 31)
+
+
+def school_year_label(year: int) -> str:
+    """Show a school year as "2026/27"."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+# Typed wall-clock times ---------------------------------------------------------------------------
 
 
 def _zone(zone: Zone) -> ZoneInfo:

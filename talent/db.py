@@ -12,6 +12,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 
+from talent.clock import now as utcnow  # noqa: F401 - the name models and views know it by
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -19,11 +21,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-def utcnow() -> datetime:
-    """Return the current time as an aware UTC datetime."""
-    return datetime.now(UTC)
 
 
 class UTCDateTime(sa.TypeDecorator):
@@ -73,64 +70,46 @@ def _tune_sqlite(dbapi_connection, connection_record):
     cursor.close()
 
 
-#: False while serving a request that must not write (GET, HEAD), so SQLite readers run in
-#: parallel; every other unit of work (forms, jobs, commands) is a write transaction.
-sqlite_write_intent: ContextVar[bool] = ContextVar("sqlite_write_intent", default=True)
+#: False while serving a request that must not write (GET, HEAD): its transaction is declared
+#: read-only, so SQLite readers run in parallel and PostgreSQL refuses any write in it. Every
+#: other unit of work (forms, jobs, commands) is a write transaction.
+write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
+
+#: Set on a PostgreSQL connection while its transaction is read-only.
+_READ_ONLY = "talent_read_only"
 
 
 @event.listens_for(Engine, "begin")
-def _begin_on_sqlite(conn):
-    """Begin writes IMMEDIATE on SQLite so two writers queue instead of failing to upgrade."""
+def _begin_as_declared(conn):
+    """Begin writes IMMEDIATE on SQLite so two writers queue instead of failing to upgrade;
+    begin reads READ ONLY on PostgreSQL (psycopg then sends ``BEGIN READ ONLY``, no extra trip)."""
+    writes = write_intent.get()
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if sqlite_write_intent.get() else "BEGIN")
-
-
-_IN_TRANSACTION = TransactionStatus.INTRANS  # idle in a transaction that has not failed
-
-#: Set on a PostgreSQL connection while its transaction has run nothing but SELECTs.
-_ONLY_READ = "talent_only_read"
-
-
-@event.listens_for(Engine, "begin")
-def _start_noting_writes(conn):
-    if conn.dialect.name == "postgresql":
-        conn.info[_ONLY_READ] = True
-
-
-@event.listens_for(Engine, "before_cursor_execute")
-def _note_writes(conn, cursor, statement, parameters, context, executemany):
-    if conn.info.get(_ONLY_READ) and not _is_plain_select(statement, context):
-        conn.info[_ONLY_READ] = False
-
-
-def _is_plain_select(statement: str, context) -> bool:
-    """A compiled SELECT without a WITH clause, which could hide an INSERT or UPDATE; text,
-    DML, DDL and savepoints count as writes, to be safe."""
-    compiled = context.compiled if context is not None else None
-    return (
-        compiled is not None
-        and isinstance(compiled.statement, sa.Select | sa.CompoundSelect)
-        and statement.startswith("SELECT")
-    )
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+    elif conn.dialect.name == "postgresql":
+        # psycopg's public setting for the transactions it begins; the connection is idle here.
+        conn.connection.dbapi_connection.read_only = not writes
+        conn.info[_READ_ONLY] = not writes
 
 
 @event.listens_for(Engine, "rollback")
 def _end_reads_with_commit(conn):
-    """End a PostgreSQL transaction that only read with COMMIT, which keeps prepared statements.
+    """End a read-only PostgreSQL transaction with COMMIT, which keeps prepared statements.
 
     psycopg forgets every prepared statement on ROLLBACK (a rollback may undo DDL they were
     planned against), and every request ends by rolling back what it did not commit: no
     statement ever reached the five executions after which psycopg prepares it, so PostgreSQL
-    planned every query anew — 1.5–4 ms for each of the dashboards' six-table joins. For a
-    transaction that only read, COMMIT and ROLLBACK do the same; the rollback that follows
-    finds the connection idle and leaves the statements prepared.
+    planned every query anew — 1.5–4 ms for each of the dashboards' six-table joins. PostgreSQL
+    refuses every write in a READ ONLY transaction, so there COMMIT and ROLLBACK do the same;
+    the rollback that follows finds the connection idle and leaves the statements prepared.
     """
     # An invalidated connection is asked nothing, not even its info: that would raise
     # PendingRollbackError in the middle of the rollback it asks for.
-    if conn.invalidated or conn.closed or not conn.info.pop(_ONLY_READ, False):
+    if conn.invalidated or conn.closed or not conn.info.pop(_READ_ONLY, False):
         return
     dbapi_connection = conn.connection.dbapi_connection
-    if dbapi_connection.info.transaction_status == _IN_TRANSACTION:
+    # Idle in a transaction that has not failed (a failed one has nothing to keep).
+    if dbapi_connection.info.transaction_status == TransactionStatus.INTRANS:
         try:
             dbapi_connection.commit()
         except psycopg.Error:

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo, available_timezones
 from babel import dates
 from flask import Flask, current_app, g, request, session
 from flask_babel import Babel, Domain, get_locale, get_timezone, get_translations, gettext
-from flask_babel import _get_current_context as babel_request_state
 from flask_login import current_user
+
+from talent.upstream.flask_babel import request_state, request_state_if_made
 
 #: Session key holding the language chosen by someone not logged in.
 LANGUAGE_SESSION_KEY = "language"
@@ -23,12 +24,12 @@ class RequestDomain(Domain):
 
     Flask-Babel 4 works out the locale and finds the catalogue again for every string it
     translates (about 7 µs; a page translates hundreds). The catalogue found is kept in
-    Flask-Babel's own per-request state under the name ``force_locale`` resets and restores, so
-    a forced locale still switches the language and switches it back.
+    Flask-Babel's own per-request state (see talent/upstream/flask_babel.py), so a forced locale
+    still switches the language and switches it back.
     """
 
     def get_translations(self):
-        state = babel_request_state()
+        state = request_state()
         if state is None:
             return super().get_translations()
         translations = getattr(state, "babel_translations", None)
@@ -48,7 +49,7 @@ class RequestBabel(Babel):
 def _request_catalogue():
     """This request's catalogue, kept by :class:`RequestDomain`: one look at ``g`` where
     Flask-Babel's template callables take six."""
-    state = g.get("_flask_babel")
+    state = request_state_if_made()
     translations = getattr(state, "babel_translations", None)
     return translations if translations is not None else get_translations()
 
@@ -86,7 +87,7 @@ def note_user_language(user) -> None:
 def language_without_database() -> str:
     """This request's language as far as it is known without the database: the one already
     chosen, else the user's, else the one chosen this session, else the browser's."""
-    chosen = getattr(babel_request_state(), "babel_locale", None)
+    chosen = getattr(request_state(), "babel_locale", None)
     if chosen is not None:
         return str(chosen)
     if g.get("user_language") in current_app.config["LANGUAGES"]:
@@ -134,7 +135,7 @@ def _timezone_names() -> frozenset[str]:
 
 def local_zone() -> ZoneInfo:
     """The user's time zone (Flask-Babel's is a pytz zone, slower to convert to)."""
-    state = babel_request_state()
+    state = request_state()
     zone = getattr(state, "talent_zone", None)
     if zone is None:
         zone = ZoneInfo(str(get_timezone()))

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from talent.db import constant
+from talent.db import constant, write_intent
 from talent.extensions import db
 from talent.people.models import Organization, OrganizationKind, Role
 
@@ -122,3 +122,18 @@ def test_a_constant_is_written_into_the_sql_and_still_selects(make):
 
     assert "organizations.kind = 'school'" in sql
     assert db.session.scalars(statement).all() == ["Ullern"]
+
+
+def test_a_request_that_must_not_write_reads_in_a_read_only_transaction(app):
+    only_on_postgresql("SQLite has no read-only transactions")
+    db.session.commit()
+    intent = write_intent.set(False)
+    try:
+        assert db.session.scalar(sa.text("SHOW transaction_read_only")) == "on"
+        with pytest.raises(sa.exc.DBAPIError, match="read-only transaction"):
+            db.session.execute(sa.insert(Organization).values(name="Sneaked in", kind="school"))
+        db.session.rollback()
+    finally:
+        write_intent.reset(intent)
+
+    assert db.session.scalar(sa.text("SHOW transaction_read_only")) == "off"

@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from talent.clock import default_zone_name
+
 log = logging.getLogger(__name__)
 
 
@@ -30,7 +32,7 @@ class CalendarEvent:
     starts_at: datetime
     ends_at: datetime
     #: The zone the event happens in: the display hint of its .ics download (times are UTC).
-    zone: str = "Europe/Oslo"
+    zone: str = field(default_factory=default_zone_name)
     location: str = ""
     description: str = ""
     #: Absolute link to the event's page.

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, time, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from talent.clock import platform_zone
 from talent.consents.models import Consent, ConsentKind
-from talent.consents.services import local_zone
 from talent.extensions import db
 from talent.people.models import Role, RoleAssignment, User
 from talent.reminders import services as reminders
@@ -86,7 +86,7 @@ def schedule_expiry_reminder(consent: Consent, *, days_before: int, now: datetim
     if consent.expires_on is None or not consent.is_current:
         return 0
     day = consent.expires_on - timedelta(days=days_before)
-    due_at = datetime.combine(day, time(REMINDER_HOUR), tzinfo=local_zone()).astimezone(UTC)
+    due_at = datetime.combine(day, time(REMINDER_HOUR), tzinfo=platform_zone()).astimezone(UTC)
     context = {
         "student_id": consent.student_id,
         "pupil": consent.student.name,

@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterable
 from contextlib import nullcontext
 from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context, has_request_context
@@ -21,6 +20,7 @@ from flask_babel import force_locale, format_date
 from flask_babel import lazy_gettext as _l
 
 from talent.audit.services import record_event, snapshot
+from talent.clock import local_date, platform_zone, school_year_end
 from talent.consents.models import Consent, ConsentKind, ConsentMethod, Guardian, new_link_nonce
 from talent.errors import AlreadyDone, InvalidState, ValidationFailed
 from talent.extensions import db
@@ -58,26 +58,11 @@ def clean_text(value: str, *, field: str, max_length: int, multiline: bool = Fal
 # Dates ----------------------------------------------------------------------------------------
 
 
-def local_zone() -> ZoneInfo:
-    name = current_app.config["DEFAULT_TIMEZONE"] if has_app_context() else "Europe/Oslo"
-    return ZoneInfo(name)
-
-
-def local_date(moment: datetime) -> date:
-    """The calendar day a UTC moment falls on in the platform's time zone."""
-    return moment.astimezone(local_zone()).date()
-
-
-def school_year_end(day: date) -> date:
-    """The last day (31 July) of the school year the day falls in."""
-    return date(day.year if day.month < 8 else day.year + 1, 7, 31)
-
-
 def _moment_on(day: date, now: datetime) -> datetime:
     """``now`` for today, otherwise noon of that day in the platform's zone, as UTC."""
     if day == local_date(now):
         return now
-    return datetime.combine(day, time(12), tzinfo=local_zone()).astimezone(UTC)
+    return datetime.combine(day, time(12), tzinfo=platform_zone()).astimezone(UTC)
 
 
 # Checking -------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from talent.auth import policy
 from talent.auth.guards import permission_required, public
+from talent.clock import local_date
 from talent.consents import links, services
 from talent.consents.forms import (
     ConsentForm,
@@ -39,7 +40,7 @@ PERMISSION = "consents.manage"
 
 
 def _today():
-    return services.local_date(utcnow())
+    return local_date(utcnow())
 
 
 def overview(student: Student, consents: list[Consent], today) -> list[dict]:

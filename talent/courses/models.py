@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from talent.clock import default_zone_name
 from talent.db import enum_type, utcnow
 from talent.errors import InvalidState
 from talent.extensions import db
@@ -183,7 +184,7 @@ class Course(db.Model):
     #: The main venue; a session may name its own.
     location: Mapped[str] = mapped_column(sa.String(200), default="")
     #: Zone the course's dates and session times are typed in and computed in.
-    timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/Oslo")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default=default_zone_name)
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     enrollment_opens_at: Mapped[datetime]

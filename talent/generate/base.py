@@ -7,15 +7,14 @@ import math
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from talent.clock import at_local, local_date
 from talent.extensions import db
 from talent.generate.names import FIRST_NAMES, LAST_NAMES
 
-ZONE = ZoneInfo("Europe/Oslo")
 #: Where the e-mail addresses of generated people live; no mail is ever delivered there.
 EMAIL_DOMAIN = "generated.talent.test"
 #: Rows buffered before they go to the database in one executemany per table.
@@ -162,7 +161,7 @@ class Context:
 
     @property
     def today(self) -> date:
-        return self.now.astimezone(ZONE).date()
+        return local_date(self.now)
 
     @property
     def current_year(self) -> int:
@@ -198,7 +197,7 @@ class Context:
 
     def at(self, day: date, hour: int, minute: int = 0) -> datetime:
         """An aware UTC time from an Oslo wall-clock time."""
-        return datetime.combine(day, time(hour, minute), ZONE).astimezone(UTC)
+        return at_local(day, time(hour, minute))
 
     def moment_before(self, moment: datetime, *, days: int) -> datetime:
         return moment - timedelta(days=self.rng.randint(1, days), hours=self.rng.randint(0, 8))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from talent.clock import default_zone_name
 from talent.courses.models import (
     AdmissionMode,
     Attendance,
@@ -98,7 +99,7 @@ def _course(ctx: Context, year: int, index: int, anchor_state: S | None) -> None
         ects=Decimal("2.5") if rng.random() < 0.5 else None,
         hours=len(sessions) * 3,
         location="Oslo Cancer Cluster Innovation Park",
-        timezone="Europe/Oslo",
+        timezone=default_zone_name(),
         starts_on=starts,
         ends_on=ends,
         enrollment_opens_at=opens,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from talent.clock import default_zone_name
 from talent.generate.base import EMAIL_DOMAIN, Context
 from talent.generate.names import HOST_STEMS, TOWNS
 from talent.people.models import Organization, OrganizationKind, Role, RoleAssignment, User
@@ -42,7 +43,7 @@ def user(ctx: Context, role: Role, organization_id: int | None, *, extra: tuple 
         name=name,
         password_hash=ctx.password_hash,
         language=ctx.rng.choice(("nb", "nb", "en")),
-        timezone="Europe/Oslo",
+        timezone=default_zone_name(),
         organization_id=organization_id,
         is_active=True,
         created_at=ctx.now,

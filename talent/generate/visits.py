@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from talent.clock import local_date
 from talent.consents.services import AGE_OF_CONSENT
-from talent.generate.base import ZONE, Context
+from talent.generate.base import Context
 from talent.generate.sites import TOPICS, add_request, add_sites, add_slot
 from talent.schools.services import age_on
 from talent.visits.models import (
@@ -49,7 +50,7 @@ def _consent_in_force(ctx: Context, pupil: int, moment: datetime) -> bool:
 def _may_go(ctx: Context, pupils, site, starts, state) -> list[int]:
     """The pupils a teacher can list: old enough for the site on the day and, once the host
     has confirmed, of age or with a lab-visit consent in force."""
-    day = starts.astimezone(ZONE).date()
+    day = local_date(starts)
     minimum_age = ctx.facts["site_rules"][site][0]
     births = ctx.facts["births"]
     needs_consent = state in CONFIRMED_STATES
@@ -65,7 +66,7 @@ def _may_go(ctx: Context, pupils, site, starts, state) -> list[int]:
 
 
 def _lacks_consent(ctx: Context, going, starts) -> bool:
-    day = starts.astimezone(ZONE).date()
+    day = local_date(starts)
     births = ctx.facts["births"]
     return any(
         age_on(births[pupil], day) < AGE_OF_CONSENT and not _consent_in_force(ctx, pupil, starts)

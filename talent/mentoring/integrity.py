@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from talent.consents.services import local_date
+from talent.clock import local_date
 from talent.integrity.checks import Counter, Drift, WithinLimit, born_after_for_minor
 from talent.mentoring.models import (
     OPEN_STATES,

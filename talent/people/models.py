@@ -11,6 +11,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from talent.auth.models import LoginSession
+from talent.clock import default_zone_name
 from talent.db import enum_type, utcnow
 from talent.extensions import db
 
@@ -66,7 +67,7 @@ class User(UserMixin, db.Model):
     #: Argon2 hash; empty until an invited person sets a password.
     password_hash: Mapped[str | None] = mapped_column(sa.String(200))
     language: Mapped[str] = mapped_column(sa.String(5), default="nb")
-    timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/Oslo")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default=default_zone_name)
     organization_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organizations.id", ondelete="SET NULL"), index=True
     )

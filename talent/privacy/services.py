@@ -17,8 +17,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from talent.audit.models import AuditEvent
 from talent.audit.services import record_event
+from talent.clock import local_date
 from talent.consents.models import Consent
-from talent.consents.services import local_date
 from talent.errors import AlreadyDone, InvalidState, ValidationFailed
 from talent.extensions import db
 from talent.locking import lock

@@ -8,8 +8,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from talent.clock import local_date
 from talent.consents.models import Consent, ConsentKind
-from talent.consents.services import local_date
 from talent.integrity.checks import Counter, Drift, WithinLimit, born_after_for_minor
 from talent.programmes.models import (
     PLACE_STATES,

@@ -20,8 +20,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from talent.audit.services import record_event, snapshot
 from talent.auth import policy
+from talent.clock import local_date
 from talent.consents.models import ConsentKind
-from talent.consents.services import clean_text, local_date, missing_consents
+from talent.consents.services import clean_text, missing_consents
 from talent.errors import AlreadyDone, Conflict, InvalidState, NotAllowed, ValidationFailed
 from talent.extensions import db
 from talent.locking import lock

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from talent.auth import policy
 from talent.auth.guards import permission_required
-from talent.consents.services import local_date
+from talent.clock import local_date
 from talent.db import utcnow
 from talent.extensions import db
 from talent.people.models import Organization

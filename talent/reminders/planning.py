@@ -69,9 +69,9 @@ class Delivery:
 
 _N, _U = Notification, User
 _COLUMNS = (
-    _N.id, _N.kind, _N.subject_type, _N.subject_id, _U.id, _U.name, _U.email, _U.language,
-    _U.timezone, _U.is_active, _N.context, _N.relevant_until, _N.attempts, _N.idempotency_key,
-    _N.recipient_address,
+    _N.id, _N.kind, _N.subject_type, _N.subject_id, _U.id.label("user_id"), _U.name,
+    _U.email, _U.language, _U.timezone, _U.is_active, _N.context, _N.relevant_until,
+    _N.attempts, _N.idempotency_key, _N.recipient_address,
 )  # fmt: skip
 
 
@@ -89,25 +89,25 @@ def load_batch(ids: list[int], default_language: str = "nb") -> list[Item]:
     )
     items = []
     for row in rows:
-        context = dict(row[10] or {})
-        account = row[4] is not None
+        context = dict(row.context or {})
+        account = row.user_id is not None
         items.append(
             Item(
-                row[0],
-                row[1],
-                row[2],
-                row[3],
-                row[4],
-                row[5] if account else str(context.get("recipient_name", "")),
-                (row[6] if account else row[14]) or "",
-                (row[7] if account else None) or default_language,
-                row[8],
-                row[9] if account else True,
-                context,
-                row[11],
-                row[12],
-                row[13],
-            )  # fmt: skip
+                id=row.id,
+                kind=row.kind,
+                subject_type=row.subject_type,
+                subject_id=row.subject_id,
+                recipient_id=row.user_id,
+                recipient_name=row.name if account else str(context.get("recipient_name", "")),
+                recipient_email=(row.email if account else row.recipient_address) or "",
+                recipient_language=(row.language if account else None) or default_language,
+                recipient_timezone=row.timezone,
+                recipient_active=row.is_active if account else True,
+                context=context,
+                relevant_until=row.relevant_until,
+                attempts=row.attempts,
+                idempotency_key=row.idempotency_key,
+            )
         )
     return items
 

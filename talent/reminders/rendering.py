@@ -15,18 +15,9 @@ from flask import current_app
 from flask_babel import gettext
 from werkzeug.routing import BuildError, MapAdapter
 
+from talent.clock import zone_named
 from talent.reminders.kinds import Kind, LinkTarget
 from talent.reminders.mime import OutgoingMail, compose
-
-DEFAULT_ZONE = "Europe/Oslo"
-
-
-@functools.lru_cache(maxsize=64)
-def zone_named(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or DEFAULT_ZONE)
-    except (ValueError, KeyError):
-        return ZoneInfo(DEFAULT_ZONE)
 
 
 @dataclass(frozen=True)

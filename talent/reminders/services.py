@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from talent.audit.services import record_event
+from talent.clock import zone_named
 from talent.errors import AlreadyDone, ValidationFailed
 from talent.extensions import db
 from talent.locking import lock
@@ -24,8 +25,6 @@ from talent.reminders.kinds import get_kind
 from talent.reminders.models import Notification, NotificationState
 
 log = logging.getLogger(__name__)
-
-DEFAULT_ZONE = "Europe/Oslo"
 
 
 def wall_clock_before(event_at: datetime, lead: timedelta, zone: str | ZoneInfo) -> datetime:
@@ -70,15 +69,6 @@ def _jsonable(context: dict[str, Any] | None) -> dict[str, Any]:
     return result
 
 
-def _zone_of(recipient: User, zone: str | None) -> ZoneInfo:
-    name = zone or recipient.timezone or DEFAULT_ZONE
-    try:
-        return ZoneInfo(name)
-    except (ValueError, KeyError):
-        log.warning("user %s has unknown time zone %r; using %s", recipient.id, name, DEFAULT_ZONE)
-        return ZoneInfo(DEFAULT_ZONE)
-
-
 def _insert_ignoring_duplicate(values: dict[str, Any]) -> None:
     """Insert the row unless its idempotency key exists: safe under concurrent callers."""
     dialect = db.session.get_bind().dialect.name
@@ -115,7 +105,7 @@ def schedule(
     if due_at is None:
         if event_at is None or lead is None:
             raise ValueError("give due_at, or event_at and lead")
-        due_at = wall_clock_before(event_at, lead, _zone_of(recipient, zone))
+        due_at = wall_clock_before(event_at, lead, zone_named(zone or recipient.timezone))
     if event_at is not None and event_at <= now:
         log.info("not scheduling %s for user %s: the event has started", kind, recipient.id)
         return None
@@ -281,7 +271,7 @@ def reschedule_for(
             notification.state = NotificationState.CANCELLED
             notification.last_error = "The event was moved into the past."
         elif notification.lead_minutes is not None:
-            zone_info = _zone_of(notification.recipient, zone)
+            zone_info = zone_named(zone or notification.recipient.timezone)
             due_at = wall_clock_before(
                 event_at, timedelta(minutes=notification.lead_minutes), zone_info
             )

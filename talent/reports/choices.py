@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from talent.clock import school_year_label
 from talent.people.models import Organization, OrganizationKind
 from talent.programmes.models import Programme
-from talent.reports.period import year_label
 
 #: The most candidates offered for a name typed; more means "type more of the name".
 MAX_CANDIDATES = 20
@@ -53,7 +53,7 @@ def _no_match(kind: Kind, typed: str, school_year: int):
     return _l(
         "No talent programme of %(year)s has a name containing “%(text)s”.",
         text=typed,
-        year=year_label(school_year),
+        year=school_year_label(school_year),
     )
 
 
@@ -89,7 +89,7 @@ def _columns(kind: Kind):
 def _choice(row) -> Choice:
     if row.school_year is None:
         return Choice(row.id, row.name, row.name)
-    return Choice(row.id, row.name, f"{row.name} {year_label(row.school_year)}")
+    return Choice(row.id, row.name, f"{row.name} {school_year_label(row.school_year)}")
 
 
 def _by_number(session, kind: Kind, number: int):

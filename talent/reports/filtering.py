@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from talent.clock import local_date, school_year_of
 from talent.reports.choices import Choice, Kind, Lookup, look_up
 from talent.reports.forms import ReportFilterForm
-from talent.reports.period import ZONE, ReportFilter, SchoolYear, current_school_year
+from talent.reports.period import ReportFilter, SchoolYear
 
 #: The query parameter asking for every row of the long tables.
 ALL_ROWS = "all_rows"
@@ -74,7 +75,7 @@ class ChosenFilter:
 def read_filter(session, args, *, now: datetime) -> ChosenFilter:
     """The filter of a query string (a MultiDict), with the school, host and programme found
     by number or name: a query each at most, two when a chosen one's name was changed."""
-    latest_year = current_school_year(now.astimezone(ZONE).date())
+    latest_year = school_year_of(local_date(now))
     form = ReportFilterForm(args, latest_year=latest_year)
     form.validate()
     # With a wrong year the choices are still looked up, so correcting the year keeps them.

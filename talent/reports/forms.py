@@ -11,9 +11,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field, HiddenField, SelectField, StringField
 from wtforms.validators import Length
 
+from talent.clock import school_year_label
 from talent.reports.choices import UNKNOWN_NUMBER, Kind
 from talent.reports.definitions import FIRST_YEAR
-from talent.reports.period import year_label
 from talent.web.forms import TOO_LONG, Form, select_choices, strip_text
 from talent.web.widgets import QuickSelect
 
@@ -70,8 +70,8 @@ class ReportFilterForm(Form):
         super().__init__(*args, **kwargs)
         wrong_year = _l(
             "Choose a school year from %(first)s to %(last)s.",
-            first=year_label(FIRST_YEAR),
-            last=year_label(latest_year),
+            first=school_year_label(FIRST_YEAR),
+            last=school_year_label(latest_year),
         )
         self.year.invalid_choice_message = wrong_year
         if self.year.process_errors:  # not a number at all
@@ -79,7 +79,7 @@ class ReportFilterForm(Form):
         if self.year.data is None and not self.year.process_errors:
             self.year.data = latest_year
         self.year.choices = select_choices(
-            (year, year_label(year)) for year in range(latest_year, FIRST_YEAR - 1, -1)
+            (year, school_year_label(year)) for year in range(latest_year, FIRST_YEAR - 1, -1)
         )
 
     def number_field(self, kind: Kind) -> Field:

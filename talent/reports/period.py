@@ -3,20 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time
 
-#: The zone school years are counted in: a visit at 00:30 on 1 August Oslo time is the new year.
-ZONE = ZoneInfo("Europe/Oslo")
-
-
-def current_school_year(today: date) -> int:
-    """School years run August to June; return the calendar year the current one started."""
-    return today.year if today.month >= 8 else today.year - 1
-
-
-def year_label(year: int) -> str:
-    return f"{year}/{(year + 1) % 100:02d}"
+from talent.clock import at_local, school_year_label
 
 
 @dataclass(frozen=True)
@@ -39,11 +28,12 @@ class SchoolYear:
 
     @property
     def starts_at(self) -> datetime:
-        return datetime.combine(self.first_day, time(), ZONE).astimezone(UTC)
+        # In the platform's zone: a visit at 00:30 on 1 August Oslo time is the new year.
+        return at_local(self.first_day, time())
 
     @property
     def ends_at(self) -> datetime:
-        return datetime.combine(self.next_first_day, time(), ZONE).astimezone(UTC)
+        return at_local(self.next_first_day, time())
 
     @property
     def previous(self) -> SchoolYear:
@@ -51,7 +41,7 @@ class SchoolYear:
 
     @property
     def label(self) -> str:
-        return year_label(self.start)
+        return school_year_label(self.start)
 
 
 @dataclass(frozen=True)

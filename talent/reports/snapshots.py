@@ -19,10 +19,11 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from talent.clock import local_date, school_year_of
 from talent.programmes.models import ALUMNI_FIELDS
 from talent.reports.definitions import MEASURES
 from talent.reports.models import ReportSnapshot
-from talent.reports.period import ZONE, ReportFilter, SchoolYear, current_school_year
+from talent.reports.period import ReportFilter, SchoolYear
 from talent.reports.services import LONG_SECTIONS, Report, Row, Section, build_report
 from talent.reports.services.common import measure_row
 from talent.reports.services.courses import FOR_RESEARCHERS
@@ -56,7 +57,7 @@ def snapshot_key(report: ReportFilter) -> str:
 
 def default_filters(now: datetime) -> list[ReportFilter]:
     """The reports most people open: every school, host and programme, this year and last."""
-    year = current_school_year(now.astimezone(ZONE).date())
+    year = school_year_of(local_date(now))
     return [ReportFilter(SchoolYear(year)), ReportFilter(SchoolYear(year - 1))]
 
 

@@ -22,7 +22,7 @@ from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from talent.auth.guards import permission_required
-from talent.db import sqlite_write_intent, utcnow
+from talent.db import utcnow, write_intent
 from talent.extensions import db
 from talent.i18n import local_zone
 from talent.reports.export import csv_filename, section_csv
@@ -58,7 +58,7 @@ def _keep(figures: Figures) -> None:
     """
     session = db.session()
     session.expire_on_commit = False
-    token = sqlite_write_intent.set(True)
+    token = write_intent.set(True)
     try:
         session.commit()
         store_report(session, figures)
@@ -67,7 +67,7 @@ def _keep(figures: Figures) -> None:
         session.rollback()
         log.warning("report snapshot %s not stored", figures.report.filter, exc_info=True)
     finally:
-        sqlite_write_intent.reset(token)
+        write_intent.reset(token)
         session.expire_on_commit = True
 
 

@@ -19,8 +19,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from talent.audit.services import record_event
+from talent.clock import local_date
 from talent.consents.models import Guardian, new_link_nonce
-from talent.consents.services import local_date
 from talent.errors import AlreadyDone, Conflict, InvalidState, ValidationFailed
 from talent.extensions import db
 from talent.locking import lock

@@ -22,8 +22,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from talent.auth import policy
 from talent.auth.guards import permission_required
+from talent.clock import local_date
 from talent.consents.models import ConsentKind
-from talent.consents.services import consents_by_pupil, latest_of_kind, local_date
+from talent.consents.services import consents_by_pupil, latest_of_kind
 from talent.db import utcnow
 from talent.extensions import db
 from talent.people.models import Organization, OrganizationKind

@@ -7,7 +7,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -17,6 +16,7 @@ from sqlalchemy.orm import contains_eager
 from talent.audit.services import record_event, snapshot
 from talent.auth import policy
 from talent.auth.services import normalize_email
+from talent.clock import school_year_label, school_year_of, today_for
 from talent.errors import AlreadyDone, Conflict, NotAllowed, ValidationFailed
 from talent.extensions import db
 from talent.locking import lock
@@ -35,33 +35,12 @@ STUDENT_NAME_MAX = 200
 #: Letters (any alphabet) and digits, with single spaces or hyphens between them.
 CLASS_NAME_PATTERN = re.compile(r"[^\W_]+(?:[ -]+[^\W_]+)*")
 MIN_AGE, MAX_AGE = 5, 30
-#: The school year starts in August: from then on, "this school year" is the calendar year.
-SCHOOL_YEAR_START_MONTH = 8
 #: How many earlier school years the class form offers, besides this one and the next.
 EARLIER_YEARS = 3
 FIRST_SCHOOL_YEAR, LAST_SCHOOL_YEAR = 2000, 2100
 
 
 # Dates -----------------------------------------------------------------------------------------
-
-
-def local_today(user: User | None, now: datetime) -> date:
-    """The calendar day ``now`` falls on in the user's time zone."""
-    try:
-        zone = ZoneInfo(user.timezone if user is not None else "Europe/Oslo")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("Europe/Oslo")
-    return now.astimezone(zone).date()
-
-
-def school_year_of(day: date) -> int:
-    """The school year a day belongs to, by the calendar year it starts in."""
-    return day.year if day.month >= SCHOOL_YEAR_START_MONTH else day.year - 1
-
-
-def school_year_label(year: int) -> str:
-    """Show a school year as "2026/27"."""
-    return f"{year}/{(year + 1) % 100:02d}"
 
 
 def school_year_options(today: date, *, include: int | None = None) -> list[int]:
@@ -327,7 +306,7 @@ def add_student(
     if not policy.can(actor, "classes.manage", school_class):
         raise NotAllowed(_l("You can only manage the classes of your own school."))
     name = _clean_student_name(name)
-    _check_birth_date(birth_date, local_today(actor, now))
+    _check_birth_date(birth_date, today_for(actor, now))
     student = Student(
         school_id=school_class.school_id,
         school_class=school_class,
@@ -361,7 +340,7 @@ def update_student(
     lock(student)
     _check_student(actor, student)
     name = _clean_student_name(name)
-    _check_birth_date(birth_date, local_today(actor, now))
+    _check_birth_date(birth_date, today_for(actor, now))
     before = snapshot(student, STUDENT_FIELDS)
     student.name, student.birth_date = name, birth_date
     db.session.flush()

@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from talent.auth import policy
 from talent.auth.guards import permission_required
+from talent.clock import today_for
 from talent.db import utcnow
 from talent.extensions import db
 from talent.people.models import Organization
@@ -43,7 +44,7 @@ PERMISSION = "classes.manage"
 
 
 def _today():
-    return services.local_today(current_user, utcnow())
+    return today_for(current_user, utcnow())
 
 
 def _chooses_school() -> bool:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from talent.auth import policy
 from talent.auth.guards import permission_required
-from talent.consents.services import local_date
+from talent.clock import local_date
 from talent.db import utcnow
 from talent.extensions import db
 from talent.privacy.services import set_left_school

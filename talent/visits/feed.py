@@ -14,6 +14,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from talent.activities.models import Activity, ActivityParticipant
 from talent.auth import policy
 from talent.calendar.registry import CalendarEvent
+from talent.clock import platform_zone
 from talent.extensions import db
 from talent.people.models import Organization, Role, User
 from talent.schools.models import Student
@@ -26,7 +27,6 @@ from talent.visits.models import (
     VisitState,
 )
 from talent.visits.reminders import SOON_LEADS
-from talent.visits.services.common import platform_zone
 
 #: Visits shown in calendars; a cancelled or declined one is sent as cancelled, so that
 #: calendar applications take it away.

@@ -7,8 +7,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
+from talent.clock import local_date
 from talent.consents.models import Consent, ConsentKind
-from talent.consents.services import local_date
 from talent.integrity.checks import (
     ADULT_AGE,
     Counter,
@@ -27,7 +27,6 @@ from talent.visits.models import (
     VisitSlot,
     VisitState,
 )
-from talent.visits.services.common import local_day
 
 
 def _persons_holding_places() -> sa.Select:
@@ -157,7 +156,7 @@ def minors_have_consent(session: Session, now: datetime) -> list[Drift]:
         consent_id,
         expires_on,
     ) in _pupils_on_visits_ahead(session, now, [VisitState.CONFIRMED], born_after=minors_today):
-        day = local_day(starts_at)
+        day = local_date(starts_at)
         if age_on(birth, day) >= ADULT_AGE:
             continue
         if consent_id is not None and (expires_on is None or expires_on >= day):
@@ -180,7 +179,7 @@ def pupils_old_enough(session: Session, now: datetime) -> list[Drift]:
     for visit_id, state, starts_at, minimum_age, pupil_id, birth, _, _ in _pupils_on_visits_ahead(
         session, now, OPEN_VISIT_STATES
     ):
-        day = local_day(starts_at)
+        day = local_date(starts_at)
         if minimum_age and age_on(birth, day) < minimum_age:
             drifts.append(
                 Drift(

@@ -14,12 +14,12 @@ from datetime import datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
+from talent.clock import at_local, local_date, platform_zone
 from talent.extensions import db
 from talent.people.models import Organization
 from talent.periodic import job_lease
 from talent.visits import reminders
 from talent.visits.models import OPEN_VISIT_STATES, LabVisit, VisitSlot
-from talent.visits.services.common import at_local, local_day, platform_zone
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def upcoming_by_organization(now: datetime) -> dict[int, list[LabVisit]]:
 
 def send_host_digests(*, now: datetime) -> int:
     """Write today's digest for every host whose organisation has visits coming; commit."""
-    if now < at_local(local_day(now, platform_zone()), DIGEST_HOUR):
+    if now < at_local(local_date(now, platform_zone()), DIGEST_HOUR):
         return 0
     try:
         if not job_lease("visits-host-digests"):

@@ -11,6 +11,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from talent.auth.policy import Role, Rules, hosts_at, is_coordinator, teaches_at
+from talent.clock import local_date
 from talent.db import utcnow
 from talent.people.models import Organization, User
 from talent.schools.models import SchoolClass
@@ -22,7 +23,6 @@ from talent.visits.models import (
     VisitRequest,
     VisitSlot,
 )
-from talent.visits.services.common import local_day
 
 rules = Rules()
 
@@ -33,7 +33,7 @@ def _own(user: User) -> int:
 
 
 def _today() -> date:
-    return local_day(utcnow())
+    return local_date(utcnow())
 
 
 @rules.object("visits.host", Organization)

@@ -16,6 +16,7 @@ from datetime import datetime, time, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from talent.clock import at_local, local_date, platform_zone
 from talent.extensions import db
 from talent.people.models import Organization, Role, RoleAssignment, User
 from talent.reminders import services as reminders
@@ -29,7 +30,6 @@ from talent.visits.models import (
     VisitSlot,
     VisitState,
 )
-from talent.visits.services.common import at_local, local_day, platform_zone
 
 log = logging.getLogger(__name__)
 
@@ -292,7 +292,7 @@ def _stamp(now: datetime) -> str:
 
 
 def _feedback_due(visit: LabVisit) -> datetime:
-    return at_local(local_day(visit.slot.ends_at) + timedelta(days=1), MORNING)
+    return at_local(local_date(visit.slot.ends_at) + timedelta(days=1), MORNING)
 
 
 def _schedule_timed(visit: LabVisit, *, now: datetime) -> None:
@@ -453,7 +453,7 @@ def host_digest(
         f"{visit.school_class.name} ({visit.school.name}) · {visit.persons}"
         for visit in visits
     )
-    today = local_day(now).isoformat()
+    today = local_date(now).isoformat()
     sent = 0
     for host in hosts:
         if reminders.notify(

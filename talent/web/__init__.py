@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from talent.db import sqlite_write_intent
+from talent.db import write_intent
+from talent.upstream.flask_wtf import RequestWithWTFormsCatalogue
 from talent.web import submissions
 from talent.web.navigation import navigation_for
-from talent.web.request_class import TalentRequest
 
 #: No inline script or style anywhere: every script and stylesheet is a file under /static.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -30,7 +30,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def init_app(app: Flask) -> None:
-    app.request_class = TalentRequest
+    app.request_class = RequestWithWTFormsCatalogue
     if app.config["PROXY_HOPS"]:
         app.wsgi_app = ProxyFix(
             app.wsgi_app,
@@ -41,7 +41,7 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def declare_write_intent():
-        sqlite_write_intent.set(request.method not in SAFE_METHODS)
+        write_intent.set(request.method not in SAFE_METHODS)
 
     @app.after_request
     def set_security_headers(response):

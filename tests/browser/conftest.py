@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from talent.db import sqlite_write_intent
+from talent.db import write_intent
 from talent.extensions import db
 from talent.people.models import Role
 from tests import factories
@@ -103,11 +103,11 @@ def live_server(app):
     )
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    intent = sqlite_write_intent.set(False)
+    intent = write_intent.set(False)
     try:
         yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_port}", server=server)
     finally:
-        sqlite_write_intent.reset(intent)
+        write_intent.reset(intent)
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from talent.consents.models import Consent, ConsentKind, ConsentMethod
-from talent.db import sqlite_write_intent
+from talent.db import write_intent
 from talent.extensions import db
 from talent.people.models import OrganizationKind, Role, User
 from talent.reminders.delivery import deliver_due
@@ -36,12 +36,12 @@ def next_tuesday(days_ahead: int = 10) -> date:
 def deliver_notices() -> None:
     """One scheduler tick, as the scheduler process would run it."""
     db.session.commit()
-    intent = sqlite_write_intent.set(True)
+    intent = write_intent.set(True)
     try:
         deliver_due()
         db.session.commit()
     finally:
-        sqlite_write_intent.reset(intent)
+        write_intent.reset(intent)
 
 
 def test_publish_book_correct_confirm_calendar_cancel(page, browser_user, log_in_as):

@@ -23,6 +23,7 @@ from talent.mentoring.models import (
 )
 from talent.people.models import Role
 from tests import factories
+from tests.support.clock import platform_today
 from tests.support.smtp import deliver
 
 
@@ -104,7 +105,7 @@ def test_mentor_logs_a_session(client, login, world):
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"held_on": (date.today() + timedelta(days=3)).isoformat()}, "in the future"),
+        ({"held_on": (platform_today() + timedelta(days=3)).isoformat()}, "in the future"),
         ({"duration_minutes": "-20"}, "between 5 and 480 minutes"),
         ({"duration_minutes": "100000"}, "between 5 and 480 minutes"),
         ({"duration_minutes": "an hour"}, "Not a valid integer"),

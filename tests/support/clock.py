@@ -3,8 +3,10 @@ and the repeated hour keep working whatever year they run in."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from talent.clock import local_date
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -37,3 +39,9 @@ def skipped_hour_start(after: datetime, zone: ZoneInfo = OSLO) -> datetime:
 def repeated_hour_start(after: datetime, zone: ZoneInfo = OSLO) -> datetime:
     """The first wall-clock time that happens twice after ``after`` (naive, 2027-10-31 02:00)."""
     return _first_local(after, zone, _repeated)
+
+
+def platform_today() -> date:
+    """Today where the platform is: the app reads typed dates in its zone, so "tomorrow" counted
+    from the machine's UTC date is already today in Oslo between 22:00/23:00 and midnight UTC."""
+    return local_date(datetime.now(UTC))

@@ -3,7 +3,7 @@ offered seat to accept, a proposed pairing to decline), and dates as a user type
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from talent.calendar import services as calendar
 from talent.consents.models import Consent, ConsentKind, ConsentMethod
@@ -16,6 +16,7 @@ from talent.people.models import Role
 from talent.programmes.models import EnrollmentState as ProgrammeEnrollmentState
 from talent.visits.models import VisitSlot
 from tests import factories
+from tests.support.clock import platform_today
 
 
 def offer_seat(w):
@@ -118,7 +119,7 @@ def teacher_feed(w):
 
 
 def day(days: int) -> str:
-    return (date.today() + timedelta(days=days)).isoformat()
+    return (platform_today() + timedelta(days=days)).isoformat()
 
 
 def moment(days: int, hour: int = 10) -> str:

@@ -10,9 +10,11 @@ needs exactly (a date in the right range, another class) as overrides.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
+
+from tests.support.clock import platform_today
 
 #: What a user types into an empty field, by input type; text fields get the default.
 TYPED = {
@@ -110,9 +112,9 @@ def _chosen_options(control: Control) -> list[str]:
 
 def _typed(control: Control) -> str:
     if control.kind == "date":
-        return (date.today() + timedelta(days=30)).isoformat()
+        return (platform_today() + timedelta(days=30)).isoformat()
     if control.kind == "datetime-local":
-        return f"{(date.today() + timedelta(days=30)).isoformat()}T10:00"
+        return f"{(platform_today() + timedelta(days=30)).isoformat()}T10:00"
     return TYPED.get(control.kind, TYPED_TEXT)
 
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from talent.audit.services import record_event, snapshot
-from talent.clock import span_to_utc, to_utc
+from talent.clock import default_zone_name, span_to_utc, to_utc
 from talent.courses import notices
 from talent.courses.models import (
     APPLICANT_ROLES,
@@ -83,7 +83,7 @@ class CourseDetails:
     ects: Decimal | None = None
     hours: int | None = None
     location: str = ""
-    timezone: str = "Europe/Oslo"
+    timezone: str = field(default_factory=default_zone_name)
     admission_mode: AdmissionMode = AdmissionMode.FIRST_COME
     institution_quota: int | None = None
     eligible_roles: list[Role] = field(default_factory=list)

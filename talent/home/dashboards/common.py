@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Generic, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from talent.clock import today_for, user_zone
 from talent.people.models import User
 
 #: How many rows each list on a dashboard shows; the page it links to shows the rest.
@@ -37,25 +37,13 @@ def first(rows: list[T], limit: int = LIMIT) -> Shown[T]:
     return Shown(list(rows[:limit]), len(rows) > limit)
 
 
-def zone_of(user: User) -> ZoneInfo:
-    try:
-        return ZoneInfo(user.timezone or "Europe/Oslo")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("Europe/Oslo")
-
-
-def today_of(user: User, now: datetime) -> date:
-    """The calendar day it is for this user."""
-    return now.astimezone(zone_of(user)).date()
-
-
 def start_of_day(user: User, day: date) -> datetime:
     """Midnight at the start of a day in the user's zone, as aware UTC."""
-    return datetime.combine(day, time(0), tzinfo=zone_of(user)).astimezone(UTC)
+    return datetime.combine(day, time(0), tzinfo=user_zone(user)).astimezone(UTC)
 
 
 def week_of(user: User, now: datetime) -> tuple[datetime, datetime]:
     """The start of the user's today and of the day a week later, as aware UTC: the week
     ahead, with today's earlier visits still in it."""
-    today = today_of(user, now)
+    today = today_for(user, now)
     return start_of_day(user, today), start_of_day(user, today + timedelta(days=7))

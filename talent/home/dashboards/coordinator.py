@@ -10,9 +10,10 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from talent.clock import today_for
 from talent.consents.services import consents_expiring
 from talent.courses.services.dashboard import applications_to_review, offers_lapsing
-from talent.home.dashboards.common import LIMIT, Shown, first, start_of_day, today_of
+from talent.home.dashboards.common import LIMIT, Shown, first, start_of_day
 from talent.mentoring.models import Concern
 from talent.mentoring.services.dashboard import (
     PairingLine,
@@ -67,7 +68,7 @@ class CoordinatorBoard:
 
 def build(user: User, *, now: datetime) -> CoordinatorBoard:
     """Read what waits for a decision (nine queries, however much data there is)."""
-    today = today_of(user, now)
+    today = today_for(user, now)
     failed_since = today - timedelta(days=FAILED_DAYS)
     consent_days = int_setting("CONSENT_REMINDER_DAYS")
     retention_years = int_setting("RETENTION_YEARS_AFTER_LEAVING")

@@ -9,7 +9,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from talent.home.dashboards.common import LIMIT, Shown, first, today_of, week_of
+from talent.clock import today_for
+from talent.home.dashboards.common import LIMIT, Shown, first, week_of
 from talent.people.models import User
 from talent.visits.models import VisitRequest
 from talent.visits.services.dashboard import (
@@ -45,7 +46,7 @@ def build(user: User, *, now: datetime) -> HostBoard:
         user, now=now, organization_id=organization_id, limit=LIMIT + 1
     )
     # Hosts may see every open request (talent.auth.policy): any host may propose a slot.
-    requests = open_requests(today=today_of(user, now), limit=LIMIT + 1)
+    requests = open_requests(today=today_for(user, now), limit=LIMIT + 1)
     return HostBoard(
         has_organization=True,
         week=first(week, WEEK_LIMIT),

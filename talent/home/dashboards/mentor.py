@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from talent.home.dashboards.common import LIMIT, Shown, first, today_of
+from talent.clock import today_for
+from talent.home.dashboards.common import LIMIT, Shown, first
 from talent.mentoring.models import MAX_CAPACITY, PairingState
 from talent.mentoring.services.dashboard import (
     PairingLine,
@@ -41,7 +42,7 @@ class MentorBoard:
 
 def build(user: User, *, now: datetime) -> MentorBoard:
     """Read the mentor's profile, open pairings and unconfirmed sessions (three queries)."""
-    today = today_of(user, now)
+    today = today_for(user, now)
     profile_id = mentor_profile_id(user)
     if profile_id is None:
         return MentorBoard(has_profile=False, today=today)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from talent.clock import today_for
 from talent.courses.models import CourseEnrollment, EnrollmentState
 from talent.courses.services.dashboard import current_enrollments
 from talent.courses.services.waitlist import waitlist_positions
-from talent.home.dashboards.common import LIMIT, Shown, first, today_of
+from talent.home.dashboards.common import LIMIT, Shown, first
 from talent.home.dashboards.mentee import MenteeView
 from talent.home.dashboards.mentee import build as build_mentee
 from talent.people.models import User
@@ -29,7 +30,7 @@ class ResearcherBoard:
 
 def build(user: User, *, now: datetime) -> ResearcherBoard:
     """Read the researcher's courses and, if they are a mentee, their mentor (2–4 queries)."""
-    rows = current_enrollments(user, today=today_of(user, now), limit=LIMIT + 1)
+    rows = current_enrollments(user, today=today_for(user, now), limit=LIMIT + 1)
     shown = first(rows)
     return ResearcherBoard(
         enrollments=shown,

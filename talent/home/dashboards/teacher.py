@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from talent.home.dashboards.common import LIMIT, Shown, first, today_of
+from talent.clock import today_for
+from talent.home.dashboards.common import LIMIT, Shown, first
 from talent.people.models import User
 from talent.visits.models import ChecklistItem, LabVisit, VisitRequest
 from talent.visits.services.dashboard import (
@@ -50,7 +51,7 @@ def build(user: User, *, now: datetime) -> TeacherBoard:
     school_id = user.organization_id
     if school_id is None:
         return TeacherBoard(has_school=False)
-    today = today_of(user, now)
+    today = today_for(user, now)
     visits = visits_to_prepare(
         user,
         now=now,

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from talent.clock import today_for
 from talent.extensions import db
 from talent.mentoring.models import (
     FeedbackStage,
@@ -24,7 +25,6 @@ from talent.mentoring.models import (
 )
 from talent.mentoring.services import reminders
 from talent.mentoring.services.pairings import end_pairing_early, lapse_pairing
-from talent.mentoring.services.profiles import local_today
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def overdue(now: datetime) -> tuple:
     """Conditions of an active pairing whose next session may be overdue (checked by nudge)."""
     return (
         Pairing.state == PairingState.ACTIVE,
-        Pairing.cadence_from < local_today(None, now),
+        Pairing.cadence_from < today_for(None, now),
     )
 
 
@@ -65,7 +65,7 @@ def nudge_overdue(pairing: Pairing, *, now: datetime) -> tuple[bool, bool] | Non
 
     Returns (nudged, escalated), or None when there was nothing to do.
     """
-    today = local_today(None, now)
+    today = today_for(None, now)
     if not pairing.is_overdue(today):
         return None
     cycles = pairing.missed_cycles(today)
@@ -85,7 +85,7 @@ def silent(now: datetime) -> tuple:
     """Conditions of an active pairing without a session for SILENCE_DAYS."""
     return (
         Pairing.state == PairingState.ACTIVE,
-        Pairing.cadence_from <= local_today(None, now) - timedelta(days=SILENCE_DAYS),
+        Pairing.cadence_from <= today_for(None, now) - timedelta(days=SILENCE_DAYS),
     )
 
 
@@ -96,7 +96,7 @@ def close_silent(pairing: Pairing, *, now: datetime) -> str | None:
     """
     if pairing.closing_warned_at is None:
         pairing.closing_warned_at = now
-        closes_on = local_today(None, now) + timedelta(days=CLOSING_WARNING_DAYS)
+        closes_on = today_for(None, now) + timedelta(days=CLOSING_WARNING_DAYS)
         reminders.closing_warning(pairing, closes_on=closes_on, now=now)
         db.session.flush()
         return "warned"
@@ -113,7 +113,7 @@ def close_silent(pairing: Pairing, *, now: datetime) -> str | None:
 
 def vetting_expiring(now: datetime) -> tuple:
     """Conditions of a mentor whose police certificate expires within 30 days, not yet warned."""
-    today = local_today(None, now)
+    today = today_for(None, now)
     expires_on = MentorProfile.police_certificate_expires_on
     return (
         expires_on.is_not(None),
@@ -155,7 +155,7 @@ def request_feedback(pairing: Pairing, *, now: datetime) -> FeedbackStage | None
 
     Returns the stage asked for, or None when none is due or it was already asked.
     """
-    stage = feedback_stage_due(pairing, local_today(None, now))
+    stage = feedback_stage_due(pairing, today_for(None, now))
     if stage is FeedbackStage.END and pairing.end_feedback_requested_at is None:
         pairing.end_feedback_requested_at = now
         if pairing.mid_feedback_requested_at is None:

@@ -123,7 +123,7 @@ def unconfirmed_sessions_of_mentor(profile_id: int, *, limit: int) -> list[Sessi
             MentoringSession.held_on,
             MentoringSession.duration_minutes,
             MentoringSession.disputed_at,
-            MENTEE_NAME,
+            MENTEE_NAME.label("mentee_name"),
         ).join(Pairing, Pairing.id == MentoringSession.pairing_id)
     )
     rows = db.session.execute(
@@ -131,7 +131,7 @@ def unconfirmed_sessions_of_mentor(profile_id: int, *, limit: int) -> list[Sessi
         .order_by(MentoringSession.held_on.desc(), MentoringSession.id.desc())
         .limit(limit)
     )
-    return [SessionLine(*row) for row in rows]
+    return [SessionLine(**row._mapping) for row in rows]
 
 
 def running_pairings_of_account(user: User, *, limit: int) -> list[PairingLine]:

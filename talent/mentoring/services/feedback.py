@@ -9,19 +9,19 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from talent.audit.services import record_event
+from talent.clock import today_for
 from talent.errors import AlreadyDone, InvalidState, ValidationFailed
 from talent.extensions import db
 from talent.locking import lock
 from talent.mentoring.models import FeedbackSide, FeedbackStage, Pairing, PairingFeedback
 from talent.mentoring.services.cadence import feedback_stage_due
-from talent.mentoring.services.profiles import local_today
 from talent.people.models import User
 
 
 def stages_open(pairing: Pairing, *, now: datetime) -> list[FeedbackStage]:
     """The stages feedback can be given for now: those asked for or due."""
     stages = []
-    due = feedback_stage_due(pairing, local_today(None, now))
+    due = feedback_stage_due(pairing, today_for(None, now))
     if pairing.mid_feedback_requested_at is not None or due is not None:
         stages.append(FeedbackStage.MID)
     if pairing.end_feedback_requested_at is not None or due is FeedbackStage.END:

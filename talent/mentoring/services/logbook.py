@@ -89,9 +89,9 @@ def _log_lines(private_note) -> sa.Select:
             MentoringSession.confirmed_at,
             MentoringSession.disputed_at,
             MentoringSession.dispute_comment,
-            sa.func.count().over(),
-            sa.func.sum(MentoringSession.duration_minutes).over(),
-            sa.func.sum(_CONFIRMED_MINUTES).over(),
+            sa.func.count().over().label("total"),
+            sa.func.sum(MentoringSession.duration_minutes).over().label("logged_minutes"),
+            sa.func.sum(_CONFIRMED_MINUTES).over().label("confirmed_minutes"),
         )
         .where(MentoringSession.pairing_id == sa.bindparam("pairing_id"))
         .order_by(MentoringSession.held_on.desc(), MentoringSession.id.desc())
@@ -133,12 +133,12 @@ def session_log(
         {"pairing_id": pairing.id, "limit": per_page, "offset": (page - 1) * per_page},
     ).all()
     if rows:
-        total, logged, done = rows[0][-3:]
+        total, logged, done = rows[0].total, rows[0].logged_minutes, rows[0].confirmed_minutes
     elif page == 1:
         total = logged = done = 0
     else:  # past the last page: the totals alone
         total, logged, done = db.session.execute(_LOG_TOTALS, {"pairing_id": pairing.id}).one()
-    items = [LoggedSession(*row[:-3]) for row in rows]
+    items = [_logged_session(row) for row in rows]
     return SessionLog(
         items=items,
         goals=_goals_with_sessions_moved(pairing, items),
@@ -147,6 +147,22 @@ def session_log(
         total=total,
         logged_minutes=int(logged or 0),
         confirmed_minutes=int(done or 0),
+    )
+
+
+def _logged_session(row: sa.Row) -> LoggedSession:
+    return LoggedSession(
+        id=row.id,
+        held_on=row.held_on,
+        duration_minutes=row.duration_minutes,
+        mode=row.mode,
+        topics=row.topics,
+        next_steps=row.next_steps,
+        shared_note=row.shared_note,
+        private_note=row.private_note,
+        confirmed_at=row.confirmed_at,
+        disputed_at=row.disputed_at,
+        dispute_comment=row.dispute_comment,
     )
 
 

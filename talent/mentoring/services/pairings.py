@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from talent.audit.services import record_event
+from talent.clock import today_for
 from talent.errors import AlreadyDone, Conflict, InvalidState, NotAllowed, ValidationFailed
 from talent.extensions import db
 from talent.locking import lock
@@ -28,7 +29,6 @@ from talent.mentoring.models import (
 )
 from talent.mentoring.services import reminders
 from talent.mentoring.services.matching import Joined, blocking_reasons, next_suggestion
-from talent.mentoring.services.profiles import local_today
 from talent.people.models import User
 from talent.schools.models import Student
 
@@ -106,7 +106,7 @@ def propose_pairing(
     now: datetime,
 ) -> Pairing:
     """Propose a mentor for a mentee; the mentor has the programme's deadline to answer."""
-    today = local_today(actor, now)
+    today = today_for(actor, now)
     if not programme.is_active:
         raise InvalidState(_l("This programme is closed for new pairings."), field="programme")
     if cadence_days is None:
@@ -233,7 +233,7 @@ def accept_pairing(actor: User, pairing: Pairing, *, now: datetime) -> None:
     """The mentor accepts a proposal before its deadline."""
     _begin(pairing, PairingState.ACTIVE)
     _check_answerable(pairing, now=now)
-    today = local_today(actor, now)
+    today = today_for(actor, now)
     if pairing.state is PairingState.PROPOSED and pairing.mentee.is_minor_on(today):
         problems = pairing.mentor.vetting_problems(today)
         if problems:
@@ -271,7 +271,7 @@ def lapse_pairing(pairing: Pairing, *, now: datetime) -> None:
 
 
 def _tell_coordinator_of_refusal(pairing: Pairing, *, now: datetime) -> None:
-    suggestion = next_suggestion(pairing.mentee, pairing.programme, today=local_today(None, now))
+    suggestion = next_suggestion(pairing.mentee, pairing.programme, today=today_for(None, now))
     reminders.proposal_answered(
         pairing, now=now, next_mentor_name=suggestion.mentor.name if suggestion else ""
     )
@@ -293,7 +293,7 @@ def resume_pairing(actor: User, pairing: Pairing, *, now: datetime) -> None:
         nudged_cycles=0,
         escalated_at=None,
         closing_warned_at=None,
-        cadence_from=max(local_today(actor, now), pairing.cadence_from),
+        cadence_from=max(today_for(actor, now), pairing.cadence_from),
     )
 
 

@@ -6,13 +6,13 @@ import logging
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from talent.audit.services import record_event, snapshot
+from talent.clock import today_for
 from talent.errors import AlreadyDone, Conflict, ValidationFailed
 from talent.extensions import db
 from talent.locking import lock
@@ -65,12 +65,6 @@ PROGRAMME_FIELDS = (
     "proposal_days",
     "is_active",
 )
-
-
-def local_today(user: User | None, now: datetime) -> date:
-    """The calendar day it is for this user (Europe/Oslo for the system)."""
-    zone = getattr(user, "timezone", None) or "Europe/Oslo"
-    return now.astimezone(ZoneInfo(zone)).date()
 
 
 def parse_tags(text: str | Iterable[str], *, field: str) -> list[str]:
@@ -178,7 +172,7 @@ def record_vetting(
     now: datetime,
 ) -> None:
     """Record the mentor's police certificate, safeguarding training and code of conduct."""
-    today = local_today(actor, now)
+    today = today_for(actor, now)
     if (police_certificate_on is None) != (police_certificate_expires_on is None):
         missing = (
             "police_certificate_expires_on" if police_certificate_on else "police_certificate_on"

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from talent.audit.services import record_event
+from talent.clock import today_for
 from talent.errors import AlreadyDone, InvalidState, NotAllowed, ValidationFailed
 from talent.extensions import db
 from talent.locking import lock
@@ -26,7 +27,6 @@ from talent.mentoring.models import (
     SessionMode,
 )
 from talent.mentoring.services import reminders
-from talent.mentoring.services.profiles import local_today
 from talent.people.models import User
 from talent.text import require_single_line
 
@@ -167,7 +167,7 @@ def log_session(
                 state=pairing.state.label,
             )
         )
-    goals = _clean(entry, pairing, local_today(actor, now))
+    goals = _clean(entry, pairing, today_for(actor, now))
     session = MentoringSession(pairing=pairing, logged_by_id=actor.id, logged_at=now)
     _fill(session, entry, goals)
     if _already_logged(session):
@@ -221,7 +221,7 @@ def update_session(
     if session.confirmed_at is not None:
         raise InvalidState(_l("The mentee has confirmed this session; it can no longer change."))
     pairing = session.pairing
-    goals = _clean(entry, pairing, local_today(actor, now))
+    goals = _clean(entry, pairing, today_for(actor, now))
     before = _written(session)
     _fill(session, entry, goals)
     if _written(session) == before:

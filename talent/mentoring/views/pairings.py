@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from talent.auth import policy
 from talent.auth.guards import permission_required
+from talent.clock import today_for
 from talent.db import utcnow
 from talent.extensions import db
 from talent.mentoring.forms import (
@@ -32,7 +33,6 @@ from talent.mentoring.models import (
 from talent.mentoring.services import feedback as feedback_service
 from talent.mentoring.services import logbook, matching, profiles, sessions
 from talent.mentoring.services import pairings as service
-from talent.mentoring.services.profiles import local_today
 from talent.mentoring.services.safeguarding import open_concern_counts
 from talent.mentoring.views.common import bp, hours_text, url_with_id
 from talent.mentoring.views.profiles import mentee_with_people
@@ -51,7 +51,7 @@ GOAL_STATES = (PairingState.ACTIVE, PairingState.PAUSED)
 def index():
     """Coordinators see all pairings; mentors their own; mentees theirs."""
     now = utcnow()
-    today = local_today(current_user, now)
+    today = today_for(current_user, now)
     context: dict = {"today": today, "now": now}
     if policy.can(current_user, "mentoring.manage"):
         programmes = profiles.programmes()
@@ -102,7 +102,7 @@ def match(mentee_id: int):
     """Ranked mentor suggestions for a mentee, each explained; propose one of them."""
     mentee = load(MenteeProfile, mentee_id, loader=mentee_with_people)
     now = utcnow()
-    today = local_today(current_user, now)
+    today = today_for(current_user, now)
     active_programmes = profiles.programmes(active_only=True)
     form = ProposalForm(programmes=active_programmes)
     chosen = request.values.get("programme", type=int)
@@ -133,7 +133,7 @@ def match(mentee_id: int):
                     "%(mentor)s is asked to mentor %(mentee)s and has until %(day)s to answer.",
                     mentor=mentor.name,
                     mentee=mentee.name,
-                    day=local_today(current_user, pairing.respond_by).isoformat(),
+                    day=today_for(current_user, pairing.respond_by).isoformat(),
                 ),
                 then=lambda pairing: url_for("mentoring.pairing", pairing_id=pairing.id),
                 form=form,
@@ -165,7 +165,7 @@ def pairing(pairing_id: int):
     user = current_user._get_current_object()
     pairing = load(Pairing, pairing_id, "mentoring.pairing.read", loader=service.load_pairing)
     now = utcnow()
-    today = local_today(user, now)
+    today = today_for(user, now)
 
     def can(permission: str) -> bool:
         return policy.can(user, permission, pairing)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from talent.auth import policy
 from talent.auth.guards import permission_required
+from talent.clock import today_for
 from talent.db import utcnow
 from talent.extensions import db
 from talent.mentoring.forms import (
@@ -22,7 +23,6 @@ from talent.mentoring.forms import (
 from talent.mentoring.models import MenteeProfile, MentoringProgramme, Pairing
 from talent.mentoring.services import profiles as service
 from talent.mentoring.services.pairings import pairing_options
-from talent.mentoring.services.profiles import local_today
 from talent.mentoring.views.common import bp
 from talent.people.models import Organization, User
 from talent.schools.models import Student
@@ -87,7 +87,7 @@ def mentors():
         page=page,
         profiles=profiles,
         query=query,
-        today=local_today(current_user, utcnow()),
+        today=today_for(current_user, utcnow()),
     )
 
 
@@ -128,7 +128,7 @@ def mentor(user_id: int):
 
 
 def _render_mentor(person, profile, form, vetting_form, status: int = 200):
-    today = local_today(current_user, utcnow())
+    today = today_for(current_user, utcnow())
     return (
         render_template(
             "mentoring/mentor.html",
@@ -285,5 +285,5 @@ def mentee(mentee_id: int):
         profile=profile,
         form=form,
         history=history,
-        today=local_today(current_user, utcnow()),
+        today=today_for(current_user, utcnow()),
     )

@@ -10,13 +10,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager
 
 from talent.audit.services import record_event
+from talent.clock import at_local
 from talent.errors import AlreadyDone, ValidationFailed
 from talent.extensions import db
 from talent.locking import Gone, lock
 from talent.people.models import Organization, OrganizationKind, User
 from talent.text import require_single_line
 from talent.visits.models import OPEN_VISIT_STATES, LabVisit, SchoolBlackout, VisitSlot
-from talent.visits.services.common import at_local, clean_text
+from talent.visits.services.common import clean_text
 
 log = logging.getLogger(__name__)
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from talent.audit.services import record_event, snapshot
+from talent.clock import local_date
 from talent.errors import AlreadyDone, InvalidState, ValidationFailed
 from talent.extensions import db
 from talent.locking import lock, lock_all
@@ -31,7 +32,7 @@ from talent.visits.models import (
     VisitState,
 )
 from talent.visits.services import capacity as places
-from talent.visits.services.common import clean_text, local_day
+from talent.visits.services.common import clean_text
 from talent.visits.services.rules import (
     Group,
     Problem,
@@ -129,8 +130,8 @@ def _check_teacher(teacher: User | None, school_id: int) -> User:
 
 
 def _checklist(visit: LabVisit, *, now: datetime) -> list[ChecklistItem]:
-    today = local_day(now)
-    due = max(today, local_day(visit.slot.starts_at) - timedelta(days=CHECKLIST_DAYS))
+    today = local_date(now)
+    due = max(today, local_date(visit.slot.starts_at) - timedelta(days=CHECKLIST_DAYS))
     return [ChecklistItem(kind=kind, due_on=due) for kind in ChecklistKind]
 
 
@@ -286,8 +287,8 @@ def move_visit(actor: User, visit: LabVisit, new_slot: VisitSlot, *, now: dateti
         transition(visit, VisitState.REQUESTED)
         visit.decided_by, visit.decided_at = None, None
     visit.updated_at = now
-    today = local_day(now)
-    due = max(today, local_day(new_slot.starts_at) - timedelta(days=CHECKLIST_DAYS))
+    today = local_date(now)
+    due = max(today, local_date(new_slot.starts_at) - timedelta(days=CHECKLIST_DAYS))
     for item in visit.checklist:
         item.due_on = due
     db.session.flush()

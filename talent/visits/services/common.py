@@ -1,43 +1,13 @@
-"""Small helpers the visit services share: the platform's zone, local days, clean text."""
+"""Small helpers the visit services share: days and spans as people read them, clean text."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime
 
-from flask import current_app, has_app_context
 from flask_babel import format_date, format_datetime, format_time
 from flask_babel import lazy_gettext as _l
 
 from talent.errors import ValidationFailed
-
-DEFAULT_ZONE = "Europe/Oslo"
-
-
-def platform_zone() -> ZoneInfo:
-    """The zone visits happen in: dates of slots, blackouts and checklists are read in it."""
-    name = current_app.config.get("DEFAULT_TIMEZONE") if has_app_context() else None
-    try:
-        return ZoneInfo(name or DEFAULT_ZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_ZONE)
-
-
-def zone_named(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name) if name else platform_zone()
-    except (ZoneInfoNotFoundError, ValueError):
-        return platform_zone()
-
-
-def local_day(moment: datetime, zone: ZoneInfo | None = None) -> date:
-    """The calendar day a moment falls on where the visit happens."""
-    return moment.astimezone(zone or platform_zone()).date()
-
-
-def at_local(day: date, clock: time, zone: ZoneInfo | None = None) -> datetime:
-    """A local wall-clock time on a day, as aware UTC (right across daylight saving)."""
-    return datetime.combine(day, clock, tzinfo=zone or platform_zone()).astimezone(UTC)
 
 
 def show_day(day: date) -> str:

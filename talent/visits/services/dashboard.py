@@ -10,6 +10,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
+from talent.clock import local_date
 from talent.consents.models import ConsentKind
 from talent.consents.services import consents_by_pupil, latest_of_kind, needs_guardian_consent
 from talent.db import constant
@@ -26,7 +27,6 @@ from talent.visits.models import (
     VisitSlot,
     VisitState,
 )
-from talent.visits.services.common import local_day
 from talent.visits.services.queries import When, scope_visits, visits_query
 from talent.visits.services.requests import requests_query
 
@@ -140,7 +140,7 @@ def consent_blocker_counts(visits: Sequence[LabVisit]) -> dict[int, int]:
     consents = consents_by_pupil(pupils, [ConsentKind.LAB_VISITS])
     counts: dict[int, int] = {}
     for visit in visits:
-        day = local_day(visit.slot.starts_at)
+        day = local_date(visit.slot.starts_at)
         missing = 0
         for participant in visit.participants:
             pupil = participant.student

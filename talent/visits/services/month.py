@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
+from talent.clock import at_local, platform_zone
 from talent.db import UTCDateTime
 from talent.extensions import db
 from talent.people.models import User
 from talent.visits.models import LabSite, LabVisit, VisitSlot
-from talent.visits.services.common import at_local, platform_zone
 from talent.visits.services.queries import scope_visits
 from talent.visits.services.slots import SlotFilter, open_slots
 

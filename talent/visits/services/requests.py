@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from talent.audit.services import record_event
 from talent.auth import policy
+from talent.clock import local_date
 from talent.errors import AlreadyDone, InvalidState, ValidationFailed
 from talent.extensions import db
 from talent.locking import lock
@@ -25,7 +26,7 @@ from talent.visits.models import (
     VisitRequest,
     VisitSlot,
 )
-from talent.visits.services.common import clean_text, local_day, show_day
+from talent.visits.services.common import clean_text, show_day
 from talent.visits.services.rules import adults_needed, class_size
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ def post_request(
             ),
             field="adults_count",
         )
-    today = local_day(now)
+    today = local_date(now)
     if earliest_on is None or earliest_on <= today:
         raise ValidationFailed(
             _l("The first possible day must lie after today."), field="earliest_on"
@@ -135,7 +136,7 @@ def propose_slot(
     message = clean_text(message, limit=1000, field="message")
     if slot.is_cancelled or slot.starts_at <= now:
         raise ValidationFailed(_l("Choose a slot that lies ahead."), field="slot_id")
-    day = local_day(slot.starts_at)
+    day = local_date(slot.starts_at)
     if not request.earliest_on <= day <= request.latest_on:
         raise ValidationFailed(
             _l(

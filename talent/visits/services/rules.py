@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from talent.clock import local_date
 from talent.errors import ValidationFailed
 from talent.extensions import db
 from talent.schools.models import SchoolClass, Student
@@ -24,7 +25,7 @@ from talent.visits.models import (
     SchoolBlackout,
     VisitSlot,
 )
-from talent.visits.services.common import local_day, show_day, show_span
+from talent.visits.services.common import show_day, show_span
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ def age_problems(slot: VisitSlot, pupils: Sequence[Student]) -> list[Problem]:
     site = slot.site
     if not site.minimum_age:
         return []
-    day = local_day(slot.starts_at)
+    day = local_date(slot.starts_at)
     too_young = [pupil for pupil in pupils if pupil.age_on(day) < site.minimum_age]
     if not too_young:
         return []
@@ -218,7 +219,7 @@ def blackouts_between(school_id: int, first, last) -> list[SchoolBlackout]:
 
 
 def blackout_problems(school_class: SchoolClass, slot: VisitSlot) -> list[Problem]:
-    first, last = local_day(slot.starts_at), local_day(slot.ends_at)
+    first, last = local_date(slot.starts_at), local_date(slot.ends_at)
     return [
         Problem(
             _l(
@@ -270,7 +271,7 @@ def missing_lab_visit_consents(pupils: Sequence[Student], *, on) -> dict[int, st
 def consent_blockers(visit: LabVisit) -> list[str]:
     """Why the visit cannot be confirmed yet for want of consents: one line per pupil."""
     pupils = [participant.student for participant in visit.participants]
-    missing = missing_lab_visit_consents(pupils, on=local_day(visit.slot.starts_at))
+    missing = missing_lab_visit_consents(pupils, on=local_date(visit.slot.starts_at))
     return [
         missing[pupil.id] for pupil in sorted(pupils, key=lambda p: p.name) if pupil.id in missing
     ]

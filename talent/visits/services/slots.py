@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager, joinedload
 
 from talent.audit.services import record_event, snapshot
-from talent.clock import span_to_utc, to_utc
+from talent.clock import at_local, platform_zone, span_to_utc, to_utc
 from talent.errors import AlreadyDone, ValidationFailed
 from talent.extensions import db
 from talent.locking import lock
@@ -26,7 +26,7 @@ from talent.people.models import Organization, Role, RoleAssignment, User
 from talent.text import require_single_line
 from talent.visits.models import TOPIC_MAX, LabSite, VisitSlot
 from talent.visits.services import capacity as places
-from talent.visits.services.common import at_local, clean_text, platform_zone, show_day, show_span
+from talent.visits.services.common import clean_text, show_day, show_span
 from talent.visits.services.rules import Problem, RulesBroken
 
 log = logging.getLogger(__name__)

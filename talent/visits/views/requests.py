@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from talent.auth import policy
 from talent.auth.guards import permission_required
+from talent.clock import local_date
 from talent.db import utcnow
 from talent.extensions import db
 from talent.people.models import Organization, User
@@ -18,7 +19,7 @@ from talent.visits.forms import BlackoutForm, EmptyForm, ProposeForm, RequestFor
 from talent.visits.models import LabSite, RequestState, SchoolBlackout, VisitRequest, VisitSlot
 from talent.visits.services import blackouts, slots
 from talent.visits.services import requests as visit_requests
-from talent.visits.services.common import local_day, show_day, show_span
+from talent.visits.services.common import show_day, show_span
 from talent.visits.views.common import (
     PER_PAGE,
     bp,
@@ -47,7 +48,7 @@ def request_list():
 @permission_required("visits.book")
 def new_request():
     """Ask the hosts for a visit when no published slot fits."""
-    classes = class_options(school_year_of(local_day(utcnow())) - 1)
+    classes = class_options(school_year_of(local_date(utcnow())) - 1)
     chosen_class = None
     class_id = request.form.get("class_id", type=int) or request.args.get("class_id", type=int)
     if class_id:
@@ -186,7 +187,7 @@ def _blackout_saved(added) -> list[tuple[str, str]]:
                     "%(num)d visits already booked fall in these dates: %(days)s. Move or "
                     "cancel them.",
                     len(affected),
-                    days=", ".join(show_day(local_day(v.slot.starts_at)) for v in affected),
+                    days=", ".join(show_day(local_date(v.slot.starts_at)) for v in affected),
                 ),
                 "warning",
             )
@@ -223,7 +224,7 @@ def blackout_list():
             return done
     query = blackouts.blackouts_query(
         school_id=None if chooses else own_organization_id(),
-        from_day=local_day(utcnow()),
+        from_day=local_date(utcnow()),
     )
     page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("visits/blackouts.html", form=form, page=page, button=EmptyForm())

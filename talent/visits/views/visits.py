@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from talent.auth import policy
 from talent.auth.guards import permission_required, public
+from talent.clock import today_for
 from talent.db import utcnow
 from talent.errors import DomainError
 from talent.extensions import db
@@ -65,7 +66,7 @@ def _visit(visit_id: int, permission: str) -> LabVisit:
 
 
 def _today():
-    return utcnow().date()
+    return today_for(current_user, utcnow())
 
 
 # Lists --------------------------------------------------------------------------------------
