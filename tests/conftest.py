@@ -14,7 +14,6 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from talent import create_app
-from talent.db import write_intent
 from talent.extensions import db
 from tests import factories
 from tests.support.smtp import MailBox, free_port
@@ -91,7 +90,6 @@ class RequestLikeProductionClient(FlaskClient):
             return super().open(*args, **kwargs)
         finally:
             db.session.rollback()  # whatever the request did not commit is lost, as it would be
-            write_intent.set(True)  # the test's own work goes on as a write transaction
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from sqlalchemy.dialects import postgresql
 
 from talent.db import constant, write_intent
@@ -136,4 +137,19 @@ def test_a_request_that_must_not_write_reads_in_a_read_only_transaction(app):
     finally:
         write_intent.reset(intent)
 
+    assert db.session.scalar(sa.text("SHOW transaction_read_only")) == "off"
+
+
+def test_a_reading_request_leaves_nothing_read_only_behind(app):
+    """Whatever runs after a GET in the same thread (the next request's first hooks, a job,
+    a test's own work) begins a write transaction: the intent is read at each BEGIN."""
+    only_on_postgresql("SQLite has no read-only transactions")
+    plain = FlaskClient(app)  # not the tests' client, which tidies up after each request
+    assert plain.get("/courses").status_code == 200
+    db.session.rollback()
+
+    db.session.add(Organization(name="Written after a read", kind=OrganizationKind.SCHOOL))
+    db.session.commit()
+
+    assert plain.post("/login", data={"email": "x@example.org", "password": "y"}).status_code
     assert db.session.scalar(sa.text("SHOW transaction_read_only")) == "off"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from talent.db import write_intent
 from talent.upstream.flask_wtf import RequestWithWTFormsCatalogue
 from talent.web import submissions
 from talent.web.navigation import navigation_for
@@ -26,8 +25,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
 
 def init_app(app: Flask) -> None:
     app.request_class = RequestWithWTFormsCatalogue
@@ -38,10 +35,6 @@ def init_app(app: Flask) -> None:
             x_proto=app.config["PROXY_HOPS"],
             x_host=app.config["PROXY_HOPS"],
         )
-
-    @app.before_request
-    def declare_write_intent():
-        write_intent.set(request.method not in SAFE_METHODS)
 
     @app.after_request
     def set_security_headers(response):
