@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 import psycopg
 import sqlalchemy as sa
-from flask import has_request_context, request
 from psycopg.pq import TransactionStatus
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -71,24 +70,10 @@ def _tune_sqlite(dbapi_connection, connection_record):
     cursor.close()
 
 
-#: Requests that must not write: their transaction is declared read-only, so SQLite readers
-#: run in parallel and PostgreSQL refuses any write in them.
-READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-#: Forces the transactions begun in this context to write (True) or only read (False). Unset,
-#: the request decides: GET, HEAD and OPTIONS read; every other request, and all work outside
-#: a request (jobs, commands), writes. Read at each BEGIN, never left over from an earlier
-#: request: a hook that set it per request would leak into what runs before the next one's
-#: hook (another before-request function, a test's own work).
-write_intent: ContextVar[bool | None] = ContextVar("write_intent", default=None)
-
-
-def _writes() -> bool:
-    forced = write_intent.get()
-    if forced is not None:
-        return forced
-    return not (has_request_context() and request.method in READING_METHODS)
-
+#: False while serving a request that must not write (GET, HEAD): its transaction is declared
+#: read-only, so SQLite readers run in parallel and PostgreSQL refuses any write in it. Every
+#: other unit of work (forms, jobs, commands) is a write transaction.
+write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
 
 #: Set on a PostgreSQL connection while its transaction is read-only.
 _READ_ONLY = "talent_read_only"
@@ -98,7 +83,7 @@ _READ_ONLY = "talent_read_only"
 def _begin_as_declared(conn):
     """Begin writes IMMEDIATE on SQLite so two writers queue instead of failing to upgrade;
     begin reads READ ONLY on PostgreSQL (psycopg then sends ``BEGIN READ ONLY``, no extra trip)."""
-    writes = _writes()
+    writes = write_intent.get()
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
     elif conn.dialect.name == "postgresql":

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from talent.db import write_intent
 from talent.upstream.flask_wtf import RequestWithWTFormsCatalogue
 from talent.web import submissions
 from talent.web.navigation import navigation_for
@@ -25,6 +26,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 def init_app(app: Flask) -> None:
     app.request_class = RequestWithWTFormsCatalogue
@@ -35,6 +38,18 @@ def init_app(app: Flask) -> None:
             x_proto=app.config["PROXY_HOPS"],
             x_host=app.config["PROXY_HOPS"],
         )
+
+    @app.before_request
+    def declare_write_intent():
+        g.write_intent = write_intent.set(request.method not in SAFE_METHODS)
+
+    @app.teardown_request
+    def end_write_intent(_error):
+        # Back to the default (writes) for whatever runs next in this thread: the next
+        # request's earlier hooks, a job, a test's own work.
+        token = g.pop("write_intent", None)
+        if token is not None:
+            write_intent.reset(token)
 
     @app.after_request
     def set_security_headers(response):
