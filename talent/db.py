@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
@@ -74,6 +75,19 @@ def _tune_sqlite(dbapi_connection, connection_record):
 #: read-only, so SQLite readers run in parallel and PostgreSQL refuses any write in it. Every
 #: other unit of work (forms, jobs, commands) is a write transaction.
 write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
+
+
+@contextmanager
+def writing():
+    """Let a request that only reads write something small in a transaction of its own (a
+    login session noted as used, a report's figures stored): its transactions begin as
+    writes inside the block."""
+    token = write_intent.set(True)
+    try:
+        yield
+    finally:
+        write_intent.reset(token)
+
 
 #: Set on a PostgreSQL connection while its transaction is read-only.
 _READ_ONLY = "talent_read_only"

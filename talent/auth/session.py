@@ -21,7 +21,7 @@ from talent.auth.login_sessions import (
     touch_login_session,
 )
 from talent.auth.models import LoginSession
-from talent.db import utcnow
+from talent.db import utcnow, writing
 from talent.extensions import db
 from talent.i18n import note_user_language
 from talent.people.models import User
@@ -96,8 +96,9 @@ def _touch_after_response(response):
     login_session_id = g.pop("login_session_to_touch", None)
     if login_session_id is not None:
         db.session.rollback()  # the view committed its work, or it is not to be kept
-        touch_login_session(login_session_id, now=utcnow())
-        db.session.commit()
+        with writing():
+            touch_login_session(login_session_id, now=utcnow())
+            db.session.commit()
     return response
 
 

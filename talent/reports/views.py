@@ -22,7 +22,7 @@ from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from talent.auth.guards import permission_required
-from talent.db import utcnow, write_intent
+from talent.db import utcnow, writing
 from talent.extensions import db
 from talent.i18n import local_zone
 from talent.reports.export import csv_filename, section_csv
@@ -58,16 +58,15 @@ def _keep(figures: Figures) -> None:
     """
     session = db.session()
     session.expire_on_commit = False
-    token = write_intent.set(True)
     try:
         session.commit()
-        store_report(session, figures)
-        session.commit()
+        with writing():
+            store_report(session, figures)
+            session.commit()
     except (sa.exc.SQLAlchemyError, TypeError, ValueError):
         session.rollback()
         log.warning("report snapshot %s not stored", figures.report.filter, exc_info=True)
     finally:
-        write_intent.reset(token)
         session.expire_on_commit = True
 
 
