@@ -103,11 +103,15 @@ def live_server(app):
     )
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    intent = write_intent.set(False)
+    # The test's own reads must not begin IMMEDIATE on SQLite: they would hold the write lock
+    # the server's requests wait for. On PostgreSQL "reads only" means READ ONLY, and the test
+    # also writes (users, worlds), so there it keeps the default.
+    intent = write_intent.set(False) if db.engine.dialect.name == "sqlite" else None
     try:
         yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_port}", server=server)
     finally:
-        write_intent.reset(intent)
+        if intent is not None:
+            write_intent.reset(intent)
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
